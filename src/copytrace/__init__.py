@@ -1,0 +1,1 @@
+"""copytrace: how a news story travelled."""
