@@ -1,0 +1,149 @@
+"""Verbatim alignment: maximal shared passages, tolerant of small edits.
+
+The method is the one passim and textreuse use, sized for two articles:
+
+1. **Seeds.** Every word n-gram (``seed`` words, normalised) that occurs in both
+   texts marks a point ``(i, j)``: word ``i`` of ``a`` starts the same n-gram as
+   word ``j`` of ``b``. N-grams that occur very often are ignored (they are
+   stock phrases, not reuse).
+2. **Chains.** Seeds that follow one another in both texts, with gaps of a few
+   words at most and nearly the same gap on each side, are one passage: the gap
+   is a small edit inside it ("servicemembers" / "service members", a dropped
+   "Gen."). This is a banded local alignment done on seeds instead of cells.
+3. **One-to-one.** Passages are accepted longest first; words already used on
+   either side are cut out of later passages, so each word aligns at most once.
+
+>>> from copytrace.segment import segment
+>>> a = segment("Officials said four militants were killed in the strike on Thursday night.")
+>>> b = segment("Four militants were killed in the strike on Thursday, officials said.")
+>>> [b.text[p.b.start:p.b.end] for p in align_verbatim(a, b)]
+['Four militants were killed in the strike on Thursday']
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+from rapidfuzz.distance import Indel
+
+from ..segment import Segmented
+from ..types import Passage, Span
+
+SEED = 3  # words per seed n-gram
+MAX_GAP = 8  # most words skipped between consecutive seeds on either side
+MAX_SKEW = 3  # most difference between the gaps on the two sides (inserted/deleted words)
+MIN_WORDS = 6  # shortest passage worth reporting
+MAX_SEED_REPEATS = 8  # an n-gram this frequent in one text is boilerplate-like
+
+
+def align_verbatim(
+    a: Segmented,
+    b: Segmented,
+    *,
+    skip_a: Sequence[Span] = (),
+    skip_b: Sequence[Span] = (),
+    seed: int = SEED,
+    min_words: int = MIN_WORDS,
+) -> list[Passage]:
+    """Shared passages of ``a`` and ``b``, in the order they appear in ``a``."""
+    usable_a = _usable(a, skip_a)
+    usable_b = _usable(b, skip_b)
+    seeds = _seeds(a.words, b.words, usable_a, usable_b, seed)
+    chains = _chain(seeds)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    passages: list[Passage] = []
+    for chain in sorted(chains, key=len, reverse=True):
+        for piece in _unused_pieces(chain, used_a, used_b, seed):
+            i0, j0 = piece[0]
+            i1, j1 = piece[-1][0] + seed, piece[-1][1] + seed
+            i1, j1 = _extend(a.words, b.words, i1, j1, usable_a, usable_b, used_a, used_b)
+            if min(i1 - i0, j1 - j0) < min_words:
+                continue
+            used_a.update(range(i0, i1))
+            used_b.update(range(j0, j1))
+            score = Indel.normalized_similarity(a.words[i0:i1], b.words[j0:j1])
+            passages.append(
+                Passage(
+                    "verbatim",
+                    Span(a.tokens[i0].start, a.tokens[i1 - 1].end),
+                    Span(b.tokens[j0].start, b.tokens[j1 - 1].end),
+                    round(score, 4),
+                )
+            )
+    return sorted(passages, key=lambda p: (p.a.start, p.b.start))
+
+
+def _usable(seg: Segmented, skip: Sequence[Span]) -> list[bool]:
+    """Per word: may it take part in alignment (not inside a skipped span)?"""
+    if not skip:
+        return [True] * len(seg.tokens)
+    return [not any(s.start <= t.start < s.end for s in skip) for t in seg.tokens]
+
+
+def _seeds(wa, wb, usable_a, usable_b, n) -> list[tuple[int, int]]:
+    """All (i, j) where the n-gram at word i of a equals the n-gram at word j of b."""
+    where_b: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(wb) - n + 1):
+        if all(usable_b[j : j + n]):
+            where_b[tuple(wb[j : j + n])].append(j)
+    seeds = []
+    for i in range(len(wa) - n + 1):
+        if not all(usable_a[i : i + n]):
+            continue
+        js = where_b.get(tuple(wa[i : i + n]))
+        if js and len(js) <= MAX_SEED_REPEATS:
+            seeds.extend((i, j) for j in js)
+    return seeds
+
+
+def _chain(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Link seeds into passages: each seed joins the nearest open chain it can follow."""
+    chains: list[list[tuple[int, int]]] = []
+    open_ends: list[int] = []  # indices into chains still extendable
+    for i, j in sorted(seeds):
+        best, best_cost = None, None
+        for c in open_ends:
+            pi, pj = chains[c][-1]
+            di, dj = i - pi, j - pj
+            if 0 < di <= MAX_GAP and 0 < dj <= MAX_GAP and abs(di - dj) <= MAX_SKEW:
+                cost = max(di, dj) + abs(di - dj)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = c, cost
+        if best is None:
+            chains.append([(i, j)])
+            open_ends.append(len(chains) - 1)
+        else:
+            chains[best].append((i, j))
+        # chains that can no longer be reached from here on are closed
+        open_ends = [c for c in open_ends if i - chains[c][-1][0] <= MAX_GAP]
+    return chains
+
+
+def _unused_pieces(chain, used_a, used_b, n):
+    """Split a chain where its seeds touch words an earlier passage took."""
+    piece: list[tuple[int, int]] = []
+    for i, j in chain:
+        if any(x in used_a for x in range(i, i + n)) or any(y in used_b for y in range(j, j + n)):
+            if piece:
+                yield piece
+            piece = []
+        else:
+            piece.append((i, j))
+    if piece:
+        yield piece
+
+
+def _extend(wa, wb, i, j, usable_a, usable_b, used_a, used_b) -> tuple[int, int]:
+    """Grow a passage's end over further identical words (a seed filtered as too frequent)."""
+    while (
+        i < len(wa)
+        and j < len(wb)
+        and wa[i] == wb[j]
+        and usable_a[i]
+        and usable_b[j]
+        and i not in used_a
+        and j not in used_b
+    ):
+        i, j = i + 1, j + 1
+    return i, j

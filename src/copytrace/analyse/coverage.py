@@ -1,0 +1,76 @@
+"""How much of a text is reused, and which stretches have no counterpart.
+
+Coverage counts words, not characters, and leaves boilerplate out of both the
+numerator and the denominator: a promotional line is neither reused nor new.
+
+>>> from copytrace.segment import segment
+>>> seg = segment("Rockets hit the base. Nobody was hurt in the attack, officials said.")
+>>> round(covered_share(seg, [Span(0, 21)]), 2)
+0.33
+>>> [seg.slice(s) for s in uncovered(seg, [Span(0, 21)])]
+['Nobody was hurt in the attack, officials said']
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..segment import Segmented
+from ..types import Span
+
+MIN_UNCOVERED_WORDS = 4  # shorter leftovers are edits inside a passage, not added/dropped text
+
+
+def word_mask(seg: Segmented, spans: Sequence[Span]) -> list[bool]:
+    """Per word: does it start inside one of ``spans``?"""
+    ordered = sorted(spans)
+    mask = [False] * len(seg.tokens)
+    k = 0
+    for i, t in enumerate(seg.tokens):
+        while k < len(ordered) and ordered[k].end <= t.start:
+            k += 1
+        # spans may overlap, so look a little ahead of the first candidate
+        for s in ordered[k : k + 8]:
+            if s.start <= t.start < s.end:
+                mask[i] = True
+                break
+            if s.start > t.start:
+                break
+    return mask
+
+
+def covered_share(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span] = ()) -> float:
+    """Share of the (non-boilerplate) words of ``seg`` inside ``covered`` spans."""
+    inside = word_mask(seg, covered)
+    skipped = word_mask(seg, skip)
+    total = sum(1 for s in skipped if not s)
+    if total == 0:
+        return 0.0
+    return sum(1 for c, s in zip(inside, skipped) if c and not s) / total
+
+
+def uncovered(
+    seg: Segmented,
+    covered: Sequence[Span],
+    skip: Sequence[Span] = (),
+    *,
+    min_words: int = MIN_UNCOVERED_WORDS,
+) -> list[Span]:
+    """Runs of words, within one sentence, that no covered span reaches.
+
+    A run is reported when it is at least ``min_words`` long or is a whole
+    sentence: clause-sized leftovers, not single edited words.
+    """
+    inside = word_mask(seg, covered)
+    skipped = word_mask(seg, skip)
+    spans: list[Span] = []
+    for s in range(len(seg.sentences)):
+        words = seg.sentence_tokens(s)
+        run: list[int] = []
+        for i in list(words) + [None]:
+            if i is not None and not inside[i] and not skipped[i]:
+                run.append(i)
+                continue
+            if run and (len(run) >= min_words or len(run) == len(words)):
+                spans.append(Span(seg.tokens[run[0]].start, seg.tokens[run[-1]].end))
+            run = []
+    return spans

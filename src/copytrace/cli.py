@@ -1,0 +1,170 @@
+"""The ``copytrace`` command: argument parsing only; every command calls the public API.
+
+Bad input ends with one line on stderr naming the file and the problem, and exit code 2.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    try:
+        cli.main(args=argv, prog_name="copytrace", standalone_mode=False)
+    except InputError as exc:
+        click.echo(f"copytrace: error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Abort:
+        click.echo("copytrace: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("copytrace: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="copytrace")
+def cli() -> None:
+    """Find how a news story travelled: reused passages, paraphrases, changed facts, credits."""
+
+
+@cli.command()
+@click.argument("a", required=False, type=click.Path(path_type=Path))
+@click.argument("b", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "text", "html"]), default=None,
+              help="Output format (default: text in a terminal, json otherwise).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--pairs", type=click.Path(path_type=Path), help="JSONL of {\"a\": id, \"b\": id} pairs to compare.")
+@click.option("--docs", type=click.Path(path_type=Path), help="JSONL/CSV/Parquet documents the --pairs ids refer to.")
+@click.option("--lexical", is_flag=True, help="Skip the sentence model (verbatim alignment only).")
+@click.option("--model", default=None, help="Another sentence-transformers model (name or local path).")
+def compare(a, b, fmt, output, pairs, docs, lexical, model) -> None:
+    """Compare two articles A and B (.txt or .html), or many --pairs at once."""
+    from . import compare as run_compare
+    from .document import load
+
+    if pairs or docs:
+        if not (pairs and docs and output):
+            raise click.UsageError("--pairs needs --docs and -o OUT.jsonl")
+        from .batch import compare_pairs
+
+        n = compare_pairs(pairs, docs, output, paraphrase=not lexical, model=model)
+        click.echo(f"compared {n} pairs → {output}", err=True)
+        return
+    if a is None or b is None:
+        raise click.UsageError("give two files A B, or --pairs PAIRS.jsonl --docs DOCS.jsonl -o OUT.jsonl")
+    result = run_compare(load(a), load(b), paraphrase=not lexical, model=model)
+    fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
+    if fmt == "json":
+        rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from .render.html import render_html
+
+        rendered = render_html(result)
+    else:
+        from .render.text import render_text
+
+        rendered = render_text(result)
+    _write(rendered, output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path), help="Output directory.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True)
+@click.option("--master", default=None, help="Spark master URL (with --engine spark), e.g. local[2].")
+@click.option("--no-lexical", is_flag=True, help="Switch off MinHash LSH candidates.")
+@click.option("--no-semantic", is_flag=True, help="Switch off embedding nearest-neighbour candidates.")
+def scan(corpus, out_dir, engine, master, no_lexical, no_semantic) -> None:
+    """Find every reuse pair, duplicate cluster and who copied whom in CORPUS."""
+    from . import scan as run_scan
+
+    result = run_scan(corpus, out_dir, engine=engine, master=master, lexical=not no_lexical, semantic=not no_semantic)
+    click.echo(str(result), err=True)
+
+
+@cli.group()
+def index() -> None:
+    """A persistent archive: add articles, ask what one reuses."""
+
+
+@index.command("add")
+@click.argument("corpus", type=click.Path(path_type=Path))
+@click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database file.")
+def index_add(corpus, db) -> None:
+    """Add the articles in CORPUS (files, a directory, JSONL/CSV/Parquet) to the index."""
+    from . import Index
+
+    with Index(db) as archive:
+        result = archive.add_path(corpus)
+    click.echo(str(result), err=True)
+
+
+@index.command("query")
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database file.")
+@click.option("--limit", default=10, show_default=True, help="Most matches to return.")
+def index_query(article, db, limit) -> None:
+    """The indexed articles that ARTICLE reuses or that reuse it, best first (JSON)."""
+    from . import Index
+    from .document import load
+
+    if not db.exists():
+        raise InputError(str(db), "no such index database")
+    with Index(db) as archive:
+        matches = archive.query(load(article), limit=limit)
+    for m in matches:
+        sys.stdout.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
+
+
+@cli.command()
+@click.option("--db", default=None, type=click.Path(path_type=Path), help="SQLite index to query and add to.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(db, host, port) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the web page at /."""
+    from .server.app import serve as run_server
+
+    run_server(str(db) if db else None, host=host, port=port)
+
+
+@cli.command("eval")
+@click.argument("dataset")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--folds", default=10, show_default=True, help="Cross-validation folds for calibration.")
+@click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
+def evaluate(dataset, path, folds, as_json) -> None:
+    """The metrics of copytrace on a public corpus: clough-stevenson, msrp, or generic."""
+    from .evaluate.run import evaluate as run_eval
+
+    report = run_eval(dataset, path, folds=folds)
+    sys.stdout.write(report.render())
+    if as_json:
+        as_json.write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
