@@ -39,11 +39,17 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 def compare_pairs(pairs_path: Path, docs_path: Path, out_path: Path, *, paraphrase: bool = True,
                   model: str | None = None) -> int:
     """Compare every pair in ``pairs_path``; write one comparison JSON per line. Returns the count."""
-    from .corpus.read import read_documents
+    from .corpus.read import Reject, read_corpus
 
     pairs = read_pairs(Path(pairs_path))
     wanted = {x for pair in pairs for x in pair}
-    docs = {d.id: d for d in read_documents(docs_path, strict=True) if d.id in wanted}
+    docs = {}
+    for item in read_corpus(docs_path):
+        if isinstance(item, Reject):  # unlike a scan, a named pair cannot skip its document
+            where = f"{item.file}:{item.line}" if item.line else item.file
+            raise InputError(where, item.reason)
+        if item.id in wanted:
+            docs[item.id] = item
     for a, b in pairs:
         for x in (a, b):
             if x not in docs:

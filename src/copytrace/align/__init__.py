@@ -1,0 +1,1 @@
+"""Aligners: what text a and text b share, verbatim, paraphrased or quoted."""

@@ -1,0 +1,1 @@
+"""What a comparison finds inside the aligned text: changes, attributions, boilerplate, coverage."""

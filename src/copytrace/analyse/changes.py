@@ -1,0 +1,610 @@
+"""What a rewrite changed inside each aligned passage, word by word, and of what kind.
+
+>>> from copytrace.segment import segment
+>>> from copytrace.types import Passage, Span
+>>> a = segment("At least four militants were killed, the Pentagon says.")
+>>> b = segment("Four militants were killed, the Pentagon claims.")
+>>> pair = Passage("paraphrase", Span(0, len(a.text)), Span(0, len(b.text)), 0.9)
+>>> [(c.kind, c.a_text, c.b_text) for c in find_changes(a, b, [pair])]
+[('hedge', 'At least four', 'Four'), ('attribution', 'says', 'claims')]
+
+How it works, and why this way:
+
+1. **Diff.** The two sides' normalised words (case, quotes and accents folded
+   by :mod:`copytrace.segment`) are diffed with :class:`difflib.SequenceMatcher`,
+   with function words marked as junk: a junk word never anchors a match, so a
+   stray "at" or "the" cannot tie a paraphrase to an unrelated clause (plain
+   Levenshtein or LCS opcodes happily do that, which scatters one change
+   over several fragments). Runs of non-equal opcodes are one changed unit.
+2. **Not a change.** A unit is dropped when its two sides spell the same words
+   ("servicemembers" / "service members", "Iran’s" / "Iran's"), differ only in
+   spelling (rapidfuzz ratio ≥ 88 on words of 6+ letters), only move a phrase
+   that the other side has elsewhere ("Thursday’s strikes" / "strikes on
+   Thursday"), or only swap function words.
+3. **Kind.** Values are extracted from both sides and compared explicitly,
+   because a sentence whose number changed still embeds close to the original:
+   negation words counted; numbers parsed from digits and number words
+   ("seven" == "7", "two or three" != "four"); hedges ("at least", "about",
+   "reportedly", "up to") with the quantity they qualify; date and time words
+   (weekdays, months, "last week", "the day before"; dateparser decides
+   whether two written-out dates are the same day); reporting verbs by lemma
+   ("says" / "claims", "lists" / "has designated"); names (capitalised words)
+   and the groups and places a sentence is about ("the two sides" / "the two
+   countries"). The first kind whose values differ wins, in the order
+   negation, number, hedge, date, attribution, entity; anything else that
+   changes content words is ``other``.
+
+No spaCy pipeline is used: its statistical models (NER, tagger) are not on
+the package registries this project can reach, and unofficial re-uploads of
+weights are not to be installed. The lexicons below are short, closed-class
+word lists, which is what a rule-based matcher would be given anyway.
+"""
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from ..segment import Segmented
+from ..types import Change, ChangeKind, Passage, Span
+
+STOPWORDS = frozenset(
+    """a an the and or but of in on at to for from by with as into onto upon over under
+    that this these those which who whom whose what when where while than then so such
+    is are was were be been being has have had do does did will would shall should can
+    it its it's they them their theirs he him his she her we us our you your i me my
+    there here also just even very more most much many other another each both all any
+    after before during since until against between among about around through within""".split()
+)
+NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
+# Hedges that qualify anything ("reportedly killed") ...
+HEDGE_WORDS = frozenset(
+    """reportedly allegedly apparently possibly probably likely purportedly seemingly
+    perhaps presumably suspected may might could""".split()
+)
+# ... and hedges that only qualify a quantity ("about four", "up to 20").
+QUANTITY_HEDGES = (
+    ("at", "least"), ("at", "most"), ("up", "to"), ("more", "than"), ("less", "than"),
+    ("fewer", "than"), ("as", "many", "as"), ("as", "few", "as"), ("as", "much", "as"),
+    ("close", "to"), ("upwards", "of"), ("an", "estimated"), ("estimated",), ("about",),
+    ("around",), ("approximately",), ("roughly",), ("nearly",), ("almost",), ("some",),
+    ("over",), ("under",), ("just",), ("only",), ("several",),
+)
+_HEDGES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in QUANTITY_HEDGES:
+    _HEDGES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "dozen": 12, "dozens": 24, "half": 0.5, "single": 1, "couple": 2, "few": 3, "score": 20,
+}
+_SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000,
+           "million": 1_000_000, "millions": 1_000_000, "billion": 10**9, "billions": 10**9,
+           "trillion": 10**12}
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+DATE_WORDS = frozenset(
+    _WEEKDAYS + [w + "'s" for w in _WEEKDAYS] + _MONTHS
+    + """today tonight yesterday tomorrow yesterday's today's morning afternoon evening night
+    overnight week weeks weekend month months year years day days hour hours minute minutes
+    decade decades century ago earlier later last next previous past recent recently
+    mid midday midnight noon dawn dusk am pm""".split()
+)
+# The groups, places and parties a sentence can be about ("the two sides").
+ACTOR_NOUNS = frozenset(
+    """side sides country countries nation nations party parties group groups government
+    governments state states ally allies force forces militia militias militant militants
+    fighter fighters troop troops soldier soldiers rebel rebels insurgent insurgents official
+    officials administration company companies police army military navy regime coalition
+    garrison base bases installation installations site sites compound city cities town
+    towns village villages region province area border capital north south east west
+    northeast northwest southeast southwest northern southern eastern western central""".split()
+)
+_VERB_LEMMAS = {
+    "said": "say", "says": "say", "say": "say", "told": "tell", "tells": "tell", "tell": "tell",
+    "wrote": "write", "writes": "write", "denied": "deny", "denies": "deny", "deny": "deny",
+    "according": "accord",
+}
+REPORTING_VERBS = frozenset(
+    """claim report allege state announce insist assert contend maintain acknowledge admit
+    confirm suggest list designate call describe accuse warn note add argue believe estimate
+    concede stress charge label brand consider deem classify""".split()
+)
+_NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
+_MAX_SIDE = 8  # longer one-sided runs are added or dropped text, not a change
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One side of an aligned passage: its tokens (absolute indices) and words."""
+
+    seg: Segmented
+    first: int  # absolute index of the passage's first token
+    words: tuple[str, ...]
+
+    def span(self, lo: int, hi: int) -> Span:
+        """Character span of passage tokens ``lo:hi``; empty and in place when ``lo == hi``."""
+        toks, text = self.seg.tokens, self.seg.text
+        if lo < hi:
+            start, end = toks[self.first + lo].start, toks[self.first + hi - 1].end
+            if text[end : end + 1] == "." and re.search(r"(?:\b[A-Za-z]\.)+[A-Za-z]$", text[start:end]):
+                end += 1  # "U.S." keeps its last full stop
+            return Span(start, end)
+        if lo < len(self.words):
+            at = toks[self.first + lo].start
+        elif self.words:
+            at = toks[self.first + len(self.words) - 1].end
+        else:
+            at = 0
+        return Span(at, at)
+
+    def hyphenated(self, i: int) -> bool:
+        """Whether passage tokens ``i`` and ``i + 1`` are one hyphenated word ("al-Tanf")."""
+        k = self.first + i
+        if i + 1 >= len(self.words):
+            return False
+        return self.seg.text[self.seg.tokens[k].end : self.seg.tokens[k + 1].start] == "-"
+
+    def capitalised(self, i: int) -> bool:
+        """Whether passage token ``i`` is written as a name (not just a sentence opener)."""
+        k = self.first + i
+        tok = self.seg.tokens[k]
+        if not self.seg.text[tok.start].isupper():
+            return False
+        opens = k == 0 or self.seg.sentence_of[k - 1] != self.seg.sentence_of[k]
+        if not opens:
+            return True
+        # a sentence opener counts when the next word is capitalised too ("Mission Support")
+        nxt = k + 1
+        return (
+            self.words[i] not in STOPWORDS
+            and nxt < len(self.seg.tokens)
+            and self.seg.text[self.seg.tokens[nxt].start].isupper()
+        )
+
+
+def find_changes(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> list[Change]:
+    """Every changed unit inside the aligned ``passages``, ``a`` side → ``b`` side, in order.
+
+    Spans are character offsets into ``a.text`` and ``b.text``; an insertion or
+    deletion has an empty span on the side that lacks it.
+    """
+    seen: set[tuple[Span, Span]] = set()
+    out: list[Change] = []
+    for p in passages:
+        sa, sb = _side(a, p.a), _side(b, p.b)
+        for change in _pair_changes(sa, sb):
+            key = (change.a, change.b)
+            if key not in seen:
+                seen.add(key)
+                out.append(change)
+    return sorted(_outermost(out), key=lambda c: (c.a, c.b))
+
+
+def _outermost(changes: list[Change]) -> list[Change]:
+    """Overlapping passages (a verbatim run inside a paraphrase) report a change once."""
+    def inside(c: Change, d: Change) -> bool:
+        return c is not d and c.kind == d.kind and d.a.contains(c.a) and d.b.contains(c.b)
+
+    return [c for c in changes if not any(inside(c, d) and (c.a, c.b) != (d.a, d.b) for d in changes)]
+
+
+def _side(seg: Segmented, span: Span) -> _Side:
+    starts = [t.start for t in seg.tokens]
+    lo = bisect.bisect_left(starts, span.start)
+    hi = lo
+    while hi < len(seg.tokens) and seg.tokens[hi].end <= span.end:
+        hi += 1
+    return _Side(seg, lo, seg.words[lo:hi])
+
+
+def _pair_changes(a: _Side, b: _Side) -> list[Change]:
+    return _pair_moved_values(_diff(a, b, 0, len(a.words), 0, len(b.words), depth=0))
+
+
+def _pair_moved_values(changes: list[Change]) -> list[Change]:
+    """A number or date dropped in one place and another put in elsewhere in the same
+    passage is one changed value: "four militants were killed" / "killed two or three
+    militants" (the diff anchors on "killed" and sees a deletion and an insertion)."""
+    out = list(changes)
+    for kind in ("number", "date"):
+        gone = [c for c in out if c.kind == kind and c.a_text and not c.b_text]
+        new = [c for c in out if c.kind == kind and c.b_text and not c.a_text]
+        for d, i in zip(gone, new):
+            out[out.index(d)] = Change(kind, d.a, i.b, d.a_text, i.b_text)
+            out.remove(i)
+    return out
+
+
+def _diff(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, depth: int) -> list[Change]:
+    """Diff tokens ``i1:i2`` of ``a`` against ``j1:j2`` of ``b``; each gap between matches is a unit."""
+    matcher = difflib.SequenceMatcher(
+        lambda w: w in STOPWORDS, a.words[i1:i2], b.words[j1:j2], autojunk=False
+    )
+    blocks = matcher.get_matching_blocks()
+    aligned = {i1 + m.a + k: j1 + m.b + k for m in blocks for k in range(m.size)}
+    out: list[Change] = []
+    pa, pb = i1, j1
+    for m in blocks:
+        if i1 + m.a > pa or j1 + m.b > pb:
+            out += _unit(a, b, pa, i1 + m.a, pb, j1 + m.b, aligned, depth)
+        pa, pb = i1 + m.a + m.size, j1 + m.b + m.size
+    return out
+
+
+def _unit(
+    a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligned: dict[int, int], depth: int
+) -> list[Change]:
+    """The changes in one unit: its first typed core, and the rest of it on either side."""
+    wa, wb = a.words[i1:i2], b.words[j1:j2]
+    if _same_words(wa, wb):
+        return []
+    signals_same = _negations(wa) == _negations(wb) and _hedges(a, i1, i2) == _hedges(b, j1, j2)
+    if signals_same and _moved(wa, a.words, b.words) and _moved(wb, b.words, a.words):
+        return []
+    kind = _kind(a, b, i1, i2, j1, j2)
+    if kind is None:
+        return []
+    core_a, core_b = _core(kind, a, i1, i2, b), _core(kind, b, j1, j2, a)
+    whole = [_change(kind, a, b, i1, i2, j1, j2, aligned)]
+    if kind == "other" or depth > 6 or (core_a, core_b) in (((i1, i2), (j1, j2)), (None, None)):
+        return whole
+    if core_a is None:
+        core_a = _place(core_b, j1, j2, i1, i2)
+    if core_b is None:
+        core_b = _place(core_a, i1, i2, j1, j2)
+    rest = _diff(a, b, i1, core_a[0], j1, core_b[0], depth + 1)
+    here = _change(kind, a, b, *core_a, *core_b, aligned)
+    rest_right = _diff(a, b, core_a[1], i2, core_b[1], j2, depth + 1)
+    if any(c.kind == "other" for c in rest + rest_right):
+        return whole  # the rest is the same idea reworded: keep the unit in one piece
+    return rest + [here] + rest_right
+
+
+def _place(core: tuple[int, int], lo: int, hi: int, olo: int, ohi: int) -> tuple[int, int]:
+    """An empty core on the side that lacks the items, at the matching place."""
+    if core[1] >= hi:
+        return ohi, ohi
+    if core[0] <= lo:
+        return olo, olo
+    at = olo + round((ohi - olo) * (core[0] - lo) / max(1, hi - lo))
+    return at, at
+
+
+def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tuple[int, int] | None:
+    """The smallest token range in ``lo:hi`` holding the items of ``kind``; None if none.
+
+    Dates and names that the other side also has somewhere are moved, not changed.
+    """
+    words = side.words
+    if kind == "negation":
+        hits = [i for i in range(lo, hi) if words[i] in NEGATIONS or words[i].endswith("n't")]
+    elif kind == "number":
+        hits = [i for i in range(lo, hi) if _value(words[i]) is not None and not _is_date_number(words, i)]
+    elif kind == "hedge":
+        hits = []
+        for i in range(lo, hi):
+            n = _hedge_at(words, i)
+            if n:
+                hits += range(i, min(hi, i + n))
+    elif kind == "date":
+        elsewhere = _dates(other.words)
+        hits = [i for i in range(lo, hi) if _date_item(words, i) and _date_item(words, i) not in elsewhere]
+        if hits:  # "the day before", "this week"
+            first, last = min(hits), max(hits)
+            while first > lo and words[first - 1] in _DATE_EDGES:
+                first -= 1
+            while last + 1 < hi and words[last + 1] in _DATE_EDGES:
+                last += 1
+            hits = [first, last]
+    elif kind == "attribution":
+        hits = [i for i in range(lo, hi) if _lemma(words[i])]
+        # the credited name goes with its verb: "CNN reported"
+        while hits and hits[0] > lo and side.capitalised(hits[0] - 1):
+            hits.insert(0, hits[0] - 1)
+        while hits and hits[0] > lo and words[hits[0] - 1] in _AUXILIARIES:
+            hits.insert(0, hits[0] - 1)
+    elif kind == "entity":
+        return _first_name_run(side, lo, hi)
+    else:
+        return (lo, hi)
+    return (min(hits), max(hits) + 1) if hits else None
+
+
+_DATE_EDGES = frozenset("the this that before after earlier later ago".split())
+_CONNECTORS = frozenset("and of the for de al el".split())
+
+
+def _first_name_run(side: _Side, lo: int, hi: int) -> tuple[int, int] | None:
+    """The first run of name tokens in ``lo:hi``: "Mission Support Site Conoco and … Green Village"."""
+    start = next((i for i in range(lo, hi) if _is_entity(side, i)), None)
+    if start is None:
+        return None
+    while start > lo and side.hyphenated(start - 1):
+        start -= 1  # "al-Tanf"
+    end = start + 1
+    while end < hi:
+        if _is_entity(side, end) or side.hyphenated(end - 1):
+            end += 1
+        elif side.words[end] in _CONNECTORS and end + 1 < hi and _is_entity(side, end + 1):
+            end += 2
+        else:
+            break
+    return start, end
+
+
+_AUXILIARIES = frozenset("has have had is are was were be been being will would does did do".split())
+_DETERMINERS = frozenset("the a an both two three four five six seven eight nine ten its their".split())
+
+
+def _change(kind: ChangeKind, a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligned: dict[int, int]) -> Change:
+    if kind == "hedge":
+        return _hedge_change(a, b, i1, i2, j1, j2, aligned)
+    if kind in ("entity", "number", "other"):
+        i1, i2 = _trim(a.words, i1, i2)
+        j1, j2 = _trim(b.words, j1, j2)
+    if kind == "entity":  # show the group with its determiners: "the two sides"
+        while i1 > 0 and i1 < i2 and j1 > 0 and j1 < j2 and a.words[i1 - 1] == b.words[j1 - 1] in _DETERMINERS:
+            i1, j1 = i1 - 1, j1 - 1
+    span_a, span_b = a.span(i1, i2), b.span(j1, j2)
+    return Change(kind, span_a, span_b, a.seg.slice(span_a), b.seg.slice(span_b))
+
+
+def _trim(words: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
+    """``lo:hi`` without function words at either edge (unless that leaves nothing)."""
+    l, h = lo, hi
+    while l < h and words[l] in STOPWORDS:
+        l += 1
+    while h > l and words[h - 1] in STOPWORDS:
+        h -= 1
+    return (l, h) if l < h else (lo, hi)
+
+
+def _same_words(wa: Sequence[str], wb: Sequence[str]) -> bool:
+    """Spacing, hyphenation, possessives or spelling alone: "service members" / "servicemembers"."""
+    ja, jb = _squash(wa), _squash(wb)
+    if ja == jb:
+        return True
+    return min(len(ja), len(jb)) >= 6 and not _numbers(wa) and not _numbers(wb) and fuzz.ratio(ja, jb) >= 88
+
+
+def _squash(words: Sequence[str]) -> str:
+    return "".join(_CANON.get(_base(w), _base(w)) for w in words)
+
+
+# Abbreviations that are the same word ("Aug." / "August").
+_CANON = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december", "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
+    "thu": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
+    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general", "lt": "lieutenant",
+    "col": "colonel", "sgt": "sergeant", "dept": "department", "st": "street", "mt": "mount",
+    "percent": "%", "pct": "%",
+}
+
+
+def _moved(words: Sequence[str], own: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether every content word of ``words`` is as frequent on the other side (a move)."""
+    content = [_base(w) for w in words if w not in STOPWORDS]
+    if not content:
+        return True
+    have, want = Counter(_base(w) for w in other), Counter(_base(w) for w in own)
+    return all(have[w] >= want[w] for w in content)
+
+
+def _base(word: str) -> str:
+    return word[:-2] if word.endswith("'s") else word
+
+
+def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind | None:
+    wa, wb = a.words[i1:i2], b.words[j1:j2]
+    short = min(len(wa), len(wb)) == 0 and max(len(wa), len(wb)) <= 4 or max(len(wa), len(wb)) <= _MAX_SIDE
+    if _negations(wa) != _negations(wb):
+        return "negation"
+    na, nb = _numbers_in(a, i1, i2), _numbers_in(b, j1, j2)
+    if na != nb and (na and nb or not (wa and wb) and len(wa + wb) <= 3):
+        return "number"
+    if _hedges(a, i1, i2) != _hedges(b, j1, j2):
+        return "hedge"
+    da, db = _dates_in(a, i1, i2), _dates_in(b, j1, j2)
+    moved_a, moved_b = da - _dates(b.words), db - _dates(a.words)  # a date said elsewhere moved
+    if (moved_a or moved_b) and (da and db or short) and not _same_day(a, b, i1, i2, j1, j2):
+        return "date"
+    if _verbs(wa) != _verbs(wb):
+        return "attribution"
+    ea, eb = _entities(a, i1, i2), _entities(b, j1, j2)
+    if ea != eb and (ea and eb or short):
+        return "entity"
+    ca = Counter(w for w in wa if _is_content(w))
+    cb = Counter(w for w in wb if _is_content(w))
+    if ca != cb and max(len(wa), len(wb)) <= _MAX_SIDE:
+        return "other"
+    return None
+
+
+def _is_content(w: str) -> bool:
+    return w not in STOPWORDS and _value(w) is None
+
+
+def _negations(words: Sequence[str]) -> int:
+    return sum(w in NEGATIONS or w.endswith("n't") for w in words)
+
+
+@lru_cache(maxsize=65536)
+def _value(word: str) -> float | None:
+    if _NUMERIC.match(word):
+        return float(word.replace(",", ""))
+    return _UNITS.get(word, _SCALES.get(word))
+
+
+def _numbers_in(side: _Side, lo: int, hi: int) -> tuple[float, ...]:
+    """The quantities in tokens ``lo:hi``, numbers that are part of a date left out."""
+    words = [w if not _is_date_number(side.words, lo + k) else "" for k, w in enumerate(side.words[lo:hi])]
+    return _numbers(words)
+
+
+def _dates_in(side: _Side, lo: int, hi: int) -> frozenset[str]:
+    return frozenset(filter(None, (_date_item(side.words, i) for i in range(lo, hi))))
+
+
+def _numbers(words: Sequence[str], dates: bool = True) -> tuple[float, ...]:
+    """The quantities written in ``words``: "two or three" → (2, 3), "1.5 million" → (1500000,).
+
+    With ``dates=False`` a number that belongs to a date ("August 16", "2023") is skipped.
+    """
+    values: list[float] = []
+    current: float | None = None
+    for i, w in enumerate(words):
+        v = _value(w)
+        if v is not None and not dates and _is_date_number(words, i):
+            v = None
+        if v is None:
+            if current is not None:
+                values.append(current)
+            current = None
+        elif w in _SCALES and current is not None:
+            current *= v
+        elif current is not None and current >= 20 and v < 10 and current % 10 == 0:
+            current += v  # "twenty four"
+        else:
+            if current is not None:
+                values.append(current)
+            current = v
+    if current is not None:
+        values.append(current)
+    return tuple(sorted(values))
+
+
+def _is_date_number(words: Sequence[str], i: int) -> bool:
+    w = words[i]
+    if _NUMERIC.match(w) and len(w) == 4 and 1800 <= int(w) <= 2100:
+        return True
+    neighbours = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
+    return any(n in _MONTHS or n in DATE_WORDS and n not in _WEEKDAYS for n in neighbours)
+
+
+def _hedges(side: _Side, lo: int, hi: int) -> frozenset[str]:
+    """Hedge phrases that start inside tokens ``lo:hi`` (a quantity hedge needs a number after it)."""
+    words = side.words
+    return frozenset(" ".join(words[i : i + n]) for i in range(lo, hi) if (n := _hedge_at(words, i)))
+
+
+def _hedge_at(words: Sequence[str], i: int) -> int:
+    """Length of the hedge phrase starting at ``i``, or 0."""
+    if words[i] in HEDGE_WORDS:
+        return 1
+    for phrase in _HEDGES_BY_FIRST.get(words[i], ()):
+        end = i + len(phrase)
+        if tuple(words[i:end]) == phrase and _quantity_at(words, end) is not None:
+            return len(phrase)
+    return 0
+
+
+def _quantity_at(words: Sequence[str], i: int) -> int | None:
+    """Index just past the number at ``i`` (one filler word "of"/"a" allowed), else None."""
+    if i < len(words) and words[i] in {"a", "an"}:
+        i += 1
+    if i < len(words) and _value(words[i]) is not None:
+        while i < len(words) and _value(words[i]) is not None:
+            i += 1
+        return i
+    return None
+
+
+def _hedge_change(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligned: dict[int, int]) -> Change:
+    """A hedge change shown with the quantity it qualifies: "At least four" / "four"."""
+    ha, hb = _hedges(a, i1, i2), _hedges(b, j1, j2)
+    hedged, other, lo, hi, flip = (a, b, i1, i2, False) if ha - hb else (b, a, j1, j2, True)
+    mapping = aligned if not flip else {v: k for k, v in aligned.items()}
+    end = hi
+    stop = _quantity_at(hedged.words, hi)
+    if stop is not None:
+        end = stop
+    # the other side: its own words in the unit, stretched over the counterpart of the quantity
+    o_lo, o_hi = (j1, j2) if not flip else (i1, i2)
+    partners = [mapping[k] for k in range(hi, end) if k in mapping]
+    if partners:
+        o_lo, o_hi = min(o_lo, min(partners)) if o_hi > o_lo else min(partners), max(o_hi, max(partners) + 1)
+        if o_hi - o_lo > _MAX_SIDE:  # the unit's own words are a long rewrite: show just the quantity
+            o_lo, o_hi = min(partners), max(partners) + 1
+    h_span, o_span = hedged.span(lo, end), other.span(o_lo, o_hi)
+    sa, sb = (h_span, o_span) if not flip else (o_span, h_span)
+    return Change("hedge", sa, sb, a.seg.slice(sa), b.seg.slice(sb))
+
+
+@lru_cache(maxsize=256)
+def _dates(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(filter(None, (_date_item(words, i) for i in range(len(words)))))
+
+
+def _date_item(words: Sequence[str], i: int) -> str | None:
+    """The date or time word at ``i`` ("thursday", "week", "2023"), else None."""
+    w = words[i]
+    if w in DATE_WORDS:
+        return _CANON.get(_base(w), _base(w))
+    if _value(w) is not None and _is_date_number(words, i):
+        return w
+    return None
+
+
+def _same_day(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> bool:
+    """Two written-out dates for the same day ("Aug. 16" / "16 August"), by dateparser."""
+    ta, tb = a.seg.slice(a.span(i1, i2)), b.seg.slice(b.span(j1, j2))
+    if not ta or not tb:
+        return False
+    da, db = _parse_date(ta), _parse_date(tb)
+    return da is not None and da == db
+
+
+@lru_cache(maxsize=1024)
+def _parse_date(text: str):
+    import datetime
+
+    import dateparser
+
+    if not any(m in text.casefold() for m in _MONTHS) and not re.search(r"\d", text):
+        return None  # relative words ("last week") never name the same day as another phrase
+    settings = {"RELATIVE_BASE": datetime.datetime(2000, 1, 1), "STRICT_PARSING": False}
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _verbs(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(filter(None, (_lemma(w) for w in words)))
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str | None:
+    """The reporting verb ``word`` is a form of, if it is one ("claims" → "claim")."""
+    if word in _VERB_LEMMAS:
+        return _VERB_LEMMAS[word]
+    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("d", ""), ("", "")):
+        if word.endswith(suffix):
+            stem = word[: len(word) - len(suffix)] + repl if suffix else word
+            if stem in REPORTING_VERBS:
+                return stem
+            if suffix == "ed" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in REPORTING_VERBS:
+                return stem[:-1]  # "admitted"
+    return None
+
+
+def _entities(side: _Side, lo: int, hi: int) -> frozenset[str]:
+    """Names and the groups or places a sentence is about, in tokens ``lo:hi``."""
+    return frozenset(_base(side.words[i]) for i in range(lo, hi) if _is_entity(side, i))
+
+
+def _is_entity(side: _Side, i: int) -> bool:
+    w = side.words[i]
+    if w in DATE_WORDS or _value(w) is not None or _lemma(w):
+        return False
+    return w in ACTOR_NOUNS or side.capitalised(i)

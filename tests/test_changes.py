@@ -1,0 +1,151 @@
+from pathlib import Path
+
+import pytest
+
+from copytrace.analyse.changes import find_changes
+from copytrace.segment import segment
+from copytrace.types import Passage, Span
+
+SEEDS = Path(__file__).parent / "data" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    a = segment((SEEDS / "000.txt").read_text(encoding="utf-8"))
+    b = segment((SEEDS / "003.txt").read_text(encoding="utf-8"))
+    return a, b
+
+
+def _sentence(seg, starts_with):
+    for s in seg.sentences:
+        if seg.slice(s).startswith(starts_with):
+            return s
+    raise AssertionError(f"no sentence starts with {starts_with!r}")
+
+
+def _seed_changes(seeds, start_a, start_b, kind="paraphrase"):
+    a, b = seeds
+    pair = Passage(kind, _sentence(a, start_a), _sentence(b, start_b), 0.9)
+    return [(c.kind, c.a_text, c.b_text) for c in find_changes(a, b, [pair])]
+
+
+def _changes(x, y, kind="verbatim"):
+    a, b = segment(x), segment(y)
+    pair = Passage(kind, Span(0, len(x)), Span(0, len(y)), 1.0)
+    return [(c.kind, c.a_text, c.b_text) for c in find_changes(a, b, [pair])]
+
+
+def test_seed_two_sides_two_countries_is_an_entity_change(seeds):
+    found = _seed_changes(seeds, "U.S. forces on Thursday", "The U.S. launched")
+    assert ("entity", "the two sides", "the two countries") in found
+    assert ("attribution", "", "CNN reported") in found
+
+
+def test_seed_says_claims_is_an_attribution_change(seeds):
+    found = _seed_changes(seeds, "Thursday’s U.S. strikes", "The U.S. strikes on Thursday")
+    assert ("attribution", "says", "claims") in found
+    assert not any(kind == "date" for kind, _, _ in found)  # "Thursday’s" moved, not changed
+
+
+def test_seed_lists_has_designated_is_an_attribution_change(seeds):
+    found = _seed_changes(seeds, "The State Department lists", "The U.S. State Department")
+    assert ("attribution", "lists", "has designated") in found
+
+
+def test_seed_wednesday_night_last_week_is_a_date_change(seeds):
+    found = _seed_changes(seeds, "Thursday’s American counterstrikes", "The American counterattacks")
+    assert ("date", "Wednesday night", "last week") in found
+    entity = [(a, b) for kind, a, b in found if kind == "entity"]
+    assert any("Mission Support Site Conoco" in a and "al-Tanf garrison" in b for a, b in entity)
+
+
+def test_seed_at_least_four_four_is_a_hedge_change(seeds):
+    found = _seed_changes(seeds, "At least four militants", "“Over the past 24 hours")
+    assert ("hedge", "At least four", "four") in found
+    assert not any(kind == "number" for kind, _, _ in found)  # 4 and 7 on both sides
+
+
+def test_seed_four_two_or_three_is_a_number_change(seeds):
+    a, b = seeds
+    s = _sentence(b, "In the initial defensive")
+    start = b.text.index("killed two or three", s.start)
+    src = _sentence(a, "At least four militants")
+    pair = Passage("paraphrase", Span(src.start, src.start + 37), Span(start, start + 41), 0.8)
+    found = [(c.kind, c.a_text, c.b_text) for c in find_changes(a, b, [pair])]
+    assert ("number", "four", "two or three") in found
+
+
+def test_seed_identical_quote_has_no_changes(seeds):
+    assert _seed_changes(seeds, "“No group will strike", "“No group will strike", "verbatim") == []
+
+
+def test_seed_change_spans_are_slices_of_the_texts(seeds):
+    a, b = seeds
+    pairs = [Passage("paraphrase", sa, sb, 0.8) for sa in a.sentences for sb in b.sentences[:4]]
+    changes = find_changes(a, b, pairs)
+    assert changes
+    for c in changes:
+        assert a.text[c.a.start : c.a.end] == c.a_text
+        assert b.text[c.b.start : c.b.end] == c.b_text
+        assert c.a_text or c.b_text
+
+
+@pytest.mark.parametrize(
+    "x, y, expected",
+    [
+        ("Four militants were killed.", "Two or three militants were killed.", ("number", "Four", "Two or three")),
+        ("The strike killed 12 people.", "The strike killed 15 people.", ("number", "12", "15")),
+        ("Rockets hit the base on Thursday.", "Rockets hit the base the day before.", ("date", "Thursday", "the day before")),
+        ("The attack happened on August 16.", "The attack happened on August 17.", ("date", "16", "17")),
+        ("Biden met Macron in Paris.", "Biden met Scholz in Paris.", ("entity", "Macron", "Scholz")),
+        ("The minister said the deal was fair.", "The minister alleged the deal was fair.", ("attribution", "said", "alleged")),
+        ("The strike killed about 20 people.", "The strike killed 20 people.", ("hedge", "about 20", "20")),
+        ("Up to 300 troops were sent.", "300 troops were sent.", ("hedge", "Up to 300", "300")),
+        ("The militia reportedly fired rockets.", "The militia fired rockets.", ("hedge", "reportedly", "")),
+        ("The army did not confirm the strike.", "The army confirmed the strike.", ("negation", "did not confirm", "confirmed")),
+        ("The army confirmed the strike.", "The army didn't confirm the strike.", ("negation", "confirmed", "didn't confirm")),
+        ("There were casualties.", "There were no casualties.", ("negation", "", "no")),
+        ("The talks collapsed on Monday.", "The talks resumed on Monday.", ("other", "collapsed", "resumed")),
+    ],
+)
+def test_constructed_changes_by_kind(x, y, expected):
+    assert _changes(x, y) == [expected]
+
+
+@pytest.mark.parametrize(
+    "x, y",
+    [
+        ("The servicemembers were hurt in Deir ez-Zor, officials said.",
+         "The service members were hurt in Deir-ez-Zor; Officials said!"),
+        ("THE ORGANISATION WAS FOUNDED IN 1990.", "The organization was founded in 1990."),
+        ("Seven rocket launchers were destroyed.", "7 rocket launchers were destroyed."),
+        ("Twenty-four people died.", "24 people died."),
+        ("Officials said 1,000 people fled.", "Officials said 1000 people fled."),
+        ("The attack happened on Aug. 16, 2023.", "The attack happened on August 16, 2023."),
+        ("Thursday's strikes hit the base.", "The strikes on Thursday hit the base."),
+        ("Iran’s “proxies” fired.", "Iran's \"proxies\" fired."),
+    ],
+)
+def test_form_only_rewrites_are_not_changes(x, y):
+    assert _changes(x, y) == []
+
+
+def test_insertion_has_an_empty_span_in_place():
+    x, y = "Two were hurt.", "Two were hurt, CNN reported."
+    a, b = segment(x), segment(y)
+    [c] = find_changes(a, b, [Passage("verbatim", Span(0, len(x)), Span(0, len(y)), 1.0)])
+    assert c.kind == "attribution" and c.b_text == "CNN reported"
+    assert c.a.start == c.a.end == x.index(".")
+
+
+def test_overlapping_passages_report_a_change_once():
+    x, y = "Rockets hit the base on Thursday.", "Rockets hit the base on Friday."
+    a, b = segment(x), segment(y)
+    whole = Passage("paraphrase", Span(0, len(x)), Span(0, len(y)), 0.9)
+    part = Passage("verbatim", Span(8, len(x)), Span(8, len(y)), 0.9)
+    assert [c.kind for c in find_changes(a, b, [whole, part])] == ["date"]
+
+
+def test_no_passages_no_changes(seeds):
+    a, b = seeds
+    assert find_changes(a, b, []) == []

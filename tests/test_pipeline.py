@@ -1,0 +1,128 @@
+"""copytrace.compare end to end, with the real sentence model."""
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import copytrace
+from copytrace import Document, compare
+
+
+@pytest.fixture(scope="module")
+def seed_comparison(seeds):
+    return compare(Document(seeds[0], id="000"), Document(seeds[1], id="003"))
+
+
+def _passages(c, kind=None):
+    return [(c.a.text[p.a.start : p.a.end], c.b.text[p.b.start : p.b.end], p)
+            for p in c.passages if kind is None or p.kind == kind]
+
+
+def test_commander_quote_is_verbatim(seed_comparison):
+    hits = [x for x in _passages(seed_comparison, "verbatim") if "respond appropriately and proportionally" in x[0]]
+    assert len(hits) == 1 and "respond appropriately and proportionally" in hits[0][1]
+
+
+def test_lead_sentences_are_aligned(seed_comparison):
+    lead_a = "the latest blow in"
+    hits = [x for x in _passages(seed_comparison) if lead_a in x[0]]
+    assert hits and "the latest blow in a rapidly escalating conflict" in hits[0][1]
+
+
+def test_pentagon_says_aligned_with_claims(seed_comparison):
+    hits = [x for x in _passages(seed_comparison) if "Pentagon says are directly linked" in x[0]]
+    assert hits and "Pentagon claims are directly linked" in hits[0][1]
+
+
+def test_seed_verdict_is_partially(seed_comparison):
+    assert seed_comparison.verdict.label == "partially"
+    assert 0 < seed_comparison.verdict.score < 1
+
+
+def test_swapping_swaps_every_span_and_the_direction(seeds, seed_comparison):
+    flipped = compare(Document(seeds[1], id="003"), Document(seeds[0], id="000"))
+    d, f = seed_comparison.to_dict(), flipped.to_dict()
+    assert sorted((p["kind"], p["a"], p["b"]) for p in d["passages"]) == sorted(
+        (p["kind"], p["b"], p["a"]) for p in f["passages"])
+    assert f["verdict"]["direction"] == {"a->b": "b->a", "b->a": "a->b", "unknown": "unknown"}[d["verdict"]["direction"]]
+    assert f["verdict"]["label"] == d["verdict"]["label"]
+
+
+def test_identical_texts_are_wholly_derived(seeds):
+    c = compare(seeds[0], seeds[0])
+    assert c.verdict.label == "wholly" and c.verdict.score > 0.95
+    assert c.coverage["a"] > 0.95 and c.added == () and c.changes == ()
+
+
+def test_unrelated_news_is_not_derived():
+    c = compare(
+        "The central bank raised interest rates by a quarter point on Wednesday, citing stubborn inflation "
+        "in services. Markets had expected the move, and shares rose slightly after the announcement.",
+        "A storm knocked out power to thousands of homes along the coast overnight. Crews expect to restore "
+        "electricity by Friday, the utility said, and schools in two counties will stay closed.",
+    )
+    assert c.verdict.label == "non" and c.passages == () and c.verdict.direction == "unknown"
+
+
+def test_text_embedded_in_a_longer_one(seeds):
+    inner = seeds[0].split("\n")[4]  # the Pentagon paragraph
+    outer = ("Markets were calm on Friday as investors waited for the jobs report.\n" + inner +
+             "\nIn sport, the home side won the derby two goals to nil.")
+    c = compare(inner, outer, paraphrase=False)
+    start = outer.index(inner)
+    assert c.passages and c.passages[0].b.start == start
+    assert c.coverage["a"] > 0.95 and c.verdict.label == "wholly"
+
+
+def test_json_has_exactly_the_contract_fields(seed_comparison):
+    d = json.loads(json.dumps(seed_comparison.to_dict()))
+    for key in ("a", "b", "verdict", "passages", "changes", "attributions", "added", "dropped", "boilerplate"):
+        assert key in d
+    assert set(d["verdict"]) == {"label", "score", "direction"}
+    assert d["a"] == {"id": "000", "length": len(seed_comparison.a.text)}
+    for p in d["passages"]:
+        assert p["kind"] in {"verbatim", "paraphrase"} and len(p["a"]) == 2 and 0 <= p["score"] <= 1
+
+
+def test_public_api_names():
+    assert {"compare", "Document", "Comparison", "Index", "scan"} <= set(copytrace.__all__)
+
+
+def _edit(text: str, ops: list[tuple[int, int, str]]) -> str:
+    words = text.split(" ")
+    for kind, pos, word in ops:
+        if not words:
+            break
+        i = pos % len(words)
+        if kind == 0:
+            words[i] = word
+        elif kind == 1:
+            words.insert(i, word)
+        else:
+            del words[i]
+    return " ".join(words)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 10_000), st.sampled_from(
+    ["the", "four", "Tuesday", "“", "”", "U.S.", "said", "—", "\n", "claims", "éclair", "7"])), max_size=30),
+       st.booleans())
+def test_every_span_slices_to_text_within_bounds(seeds, ops, swap):
+    a, b = seeds[0], _edit(seeds[1], ops)
+    if not any(ch.isalnum() for ch in b):
+        return
+    if swap:
+        a, b = b, a
+    c = compare(a, b, paraphrase=False)
+    d = c.to_dict()
+    texts = {"a": a, "b": b}
+    spans = [("a", p["a"]) for p in d["passages"]] + [("b", p["b"]) for p in d["passages"]]
+    spans += [("a", x["a"]) for x in d["changes"] if x["a"][1] > x["a"][0]]
+    spans += [("b", x["b"]) for x in d["changes"] if x["b"][1] > x["b"][0]]
+    spans += [(x["doc"], x["span"]) for x in d["attributions"] + d["boilerplate"]]
+    derived = "a" if d["verdict"]["direction"] == "b->a" else "b"
+    spans += [(derived, s) for s in d["added"]] + [("b" if derived == "a" else "a", s) for s in d["dropped"]]
+    for side, (start, end) in spans:
+        assert 0 <= start < end <= len(texts[side])
+        assert texts[side][start:end].strip()
