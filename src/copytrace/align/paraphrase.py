@@ -52,7 +52,7 @@ LEXICAL_GUARD_MARGIN = 0.1
 MERGE_SLACK = 0.2
 MERGE_GAIN = 0.04
 # How far below the bar a merge's cheap approximation may fall and still be checked.
-APPROX_SLACK = 0.05
+APPROX_SLACK = 0.02
 # Weight of shared content words when choosing between candidate partners.
 LEXICAL_WEIGHT = 0.1
 # Bonus for a pair of sentences that already share a verbatim passage.

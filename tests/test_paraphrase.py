@@ -1,0 +1,185 @@
+"""Paraphrase alignment on the seed articles and constructed cases."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copytrace.align.paraphrase import PARAPHRASE_THRESHOLD, align_paraphrases
+from copytrace.embed import get_encoder
+from copytrace.segment import segment
+from copytrace.types import Span
+
+DATA = Path(__file__).parent / "data" / "seeds"
+MSRP = Path(__file__).resolve().parents[2] / "shared" / "eval" / "msrp" / "msr_paraphrase_train.txt"
+
+
+@pytest.fixture(scope="module")
+def enc():
+    return get_encoder()
+
+
+@pytest.fixture(scope="module")
+def segs():
+    return segment((DATA / "000.txt").read_text()), segment((DATA / "003.txt").read_text())
+
+
+@pytest.fixture(scope="module")
+def seed_passages(segs, enc):
+    return align_paraphrases(*segs, enc)
+
+
+def find(seg, fragment: str) -> Span:
+    at = seg.text.index(fragment)
+    return Span(at, at + len(fragment))
+
+
+def partner(passages, seg_a, fragment: str) -> Span | None:
+    where = find(seg_a, fragment)
+    hits = [p.b for p in passages if p.a.overlaps(where)]
+    assert len(hits) <= 1
+    return hits[0] if hits else None
+
+
+def test_rewritten_lead_is_paired(segs, seed_passages):
+    a, b = segs
+    got = partner(seed_passages, a, "the latest blow in what’s become a rapidly escalating conflict between the two sides")
+    assert got is not None
+    assert b.slice(got).startswith("The U.S. launched a major counter-offensive")
+
+
+def test_says_claims_sentence_is_paired(segs, seed_passages):
+    a, b = segs
+    got = partner(seed_passages, a, "the Pentagon says are directly linked")
+    assert got is not None and "the Pentagon claims are directly linked" in b.slice(got)
+
+
+def test_unrelated_sentences_are_not_paired(segs, seed_passages):
+    a, b = segs
+    isis = find(b, "The head of the Islamic State in Syria (ISIS), Maher al-Agal, was killed")
+    drone = find(b, "a drone attack the previous day hit the compound")
+    opinion = find(a, "critics say it’s outrageous for the administration to negotiate")
+    for p in seed_passages:
+        assert not p.b.overlaps(isis)
+        assert not p.b.overlaps(drone)
+        assert not p.a.overlaps(opinion)
+
+
+def test_spans_are_whole_sentences_inside_bounds(segs, seed_passages):
+    a, b = segs
+    assert seed_passages
+    for p in seed_passages:
+        for seg, span in ((a, p.a), (b, p.b)):
+            assert 0 <= span.start < span.end <= len(seg.text)
+            assert seg.slice(span).strip() == seg.slice(span)
+            assert any(s.start == span.start for s in seg.sentences)
+        assert p.kind == "paraphrase"
+        assert PARAPHRASE_THRESHOLD <= p.score <= 1.0001
+
+
+def test_pairing_is_one_to_one(segs, seed_passages):
+    for side in ("a", "b"):
+        spans = sorted(getattr(p, side) for p in seed_passages)
+        assert all(x.end <= y.start for x, y in zip(spans, spans[1:]))
+
+
+def test_split_sentence_comes_back_as_one_passage(enc):
+    a = segment(
+        "The ruling party chose a new leader on Monday. "
+        "The finance minister resigned on Tuesday after losing a confidence vote in parliament, "
+        "and the prime minister named her deputy as acting head of the treasury. "
+        "Markets in Asia rose sharply overnight."
+    )
+    b = segment(
+        "Asian stock markets climbed overnight. "
+        "On Tuesday the finance minister stepped down after she lost a vote of confidence in parliament. "
+        "Her deputy was named acting head of the treasury by the prime minister. "
+        "A new party leader was chosen on Monday."
+    )
+    passages = align_paraphrases(a, b, enc)
+    long = find(a, "The finance minister resigned on Tuesday")
+    (split,) = [p for p in passages if p.a.overlaps(long)]
+    assert b.slice(split.b).startswith("On Tuesday the finance minister stepped down")
+    assert b.slice(split.b).endswith("by the prime minister.")
+
+
+def test_merged_sentences_come_back_as_one_passage(enc):
+    # The reverse: two sentences of a merged into one of b.
+    a = segment(
+        "On Tuesday the finance minister stepped down after she lost a vote of confidence in parliament. "
+        "Her deputy was named acting head of the treasury by the prime minister."
+    )
+    b = segment(
+        "The finance minister resigned on Tuesday after losing a confidence vote in parliament, "
+        "and the prime minister named her deputy as acting head of the treasury."
+    )
+    (p,) = align_paraphrases(a, b, enc)
+    assert p.a == Span(0, len(a.text))
+
+
+def test_boilerplate_is_skipped(segs, enc):
+    a, b = segs
+    lead_b = b.sentences[0]
+    passages = align_paraphrases(a, b, enc, skip_b=[lead_b])
+    assert not any(p.b.overlaps(lead_b) for p in passages)
+
+
+def test_sentences_covered_verbatim_are_not_embedded_again(enc):
+    text = "The State Department lists the IRGC as a foreign terrorist organization, officials said on Friday."
+    a, b = segment(text), segment(text)
+    whole = [Span(0, len(text))]
+    before = enc.embedded
+    assert align_paraphrases(a, b, enc, covered_a=whole, covered_b=whole) == []
+    assert enc.embedded == before  # nothing went through the model
+
+
+def test_a_sentence_partly_covered_can_still_be_paired(segs, enc):
+    a, b = segs
+    fragment_a = find(a, "the Pentagon says are directly linked to Iran’s Islamic Revolutionary Guard Corps")
+    fragment_b = find(b, "the Pentagon claims are directly linked to Iran’s Islamic Revolutionary Guard Corps")
+    passages = align_paraphrases(a, b, enc, covered_a=[fragment_a], covered_b=[fragment_b])
+    hit = [p for p in passages if p.a.overlaps(fragment_a)]
+    assert hit and hit[0].b.contains(fragment_b)
+
+
+def test_nothing_to_pair(enc):
+    assert align_paraphrases(segment(""), segment("Some words here to read."), enc) == []
+    a = segment("The recipe calls for two cups of flour and an egg.")
+    b = segment("Stocks in Tokyo closed lower on weak export data.")
+    assert align_paraphrases(a, b, enc) == []
+
+
+def read_msrp(path: Path) -> tuple[np.ndarray, list[str], list[str]]:
+    labels, first, second = [], [], []
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # BOM, CRLF, quotes are text
+        next(fh)
+        for line in fh:
+            quality, _, _, s1, s2 = line.rstrip("\r\n").split("\t")
+            labels.append(int(quality))
+            first.append(s1)
+            second.append(s2)
+    return np.array(labels), first, second
+
+
+def cross_validated_threshold(cos: np.ndarray, labels: np.ndarray, k: int = 10) -> tuple[list[float], float]:
+    """Per-fold accuracy-maximising cuts, and the mean held-out accuracy."""
+    grid = np.round(np.arange(0.40, 0.95, 0.005), 3)
+    folds = np.array_split(np.random.default_rng(0).permutation(len(labels)), k)
+    cuts, held_out = [], []
+    for i in range(k):
+        train = np.concatenate([f for j, f in enumerate(folds) if j != i])
+        acc = [((cos[train] >= t) == (labels[train] == 1)).mean() for t in grid]
+        cut = float(grid[int(np.argmax(acc))])
+        cuts.append(cut)
+        held_out.append(((cos[folds[i]] >= cut) == (labels[folds[i]] == 1)).mean())
+    return cuts, float(np.mean(held_out))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not MSRP.exists(), reason="needs ../shared/eval/msrp")
+def test_threshold_is_cross_validated_on_msrp(enc):
+    labels, first, second = read_msrp(MSRP)
+    assert len(labels) == 4076
+    cos = np.einsum("ij,ij->i", enc.encode(first), enc.encode(second))
+    cuts, accuracy = cross_validated_threshold(cos, labels)
+    assert abs(np.median(cuts) - PARAPHRASE_THRESHOLD) <= 0.01
+    assert accuracy > labels.mean() + 0.03  # clearly better than "always paraphrase"
