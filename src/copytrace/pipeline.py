@@ -146,8 +146,7 @@ def change_units(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
         in_b = _sentences_of(b, p.b)
         if len(in_a) == 1 and len(in_b) == 1:
             key = (in_a[0], in_b[0])
-            mask = word_mask(a, [p.a])
-            linked[key] += sum(mask[i] for i in a.sentence_tokens(key[0]))
+            linked[key] += sum(word_mask(a, [p.a]))
             kinds.setdefault(key, p)
         else:
             loose.append(p)

@@ -12,6 +12,7 @@ numerator and the denominator: a promotional line is neither reused nor new.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Sequence
 
 from ..segment import Segmented
@@ -22,19 +23,11 @@ MIN_UNCOVERED_WORDS = 4  # shorter leftovers are edits inside a passage, not add
 
 def word_mask(seg: Segmented, spans: Sequence[Span]) -> list[bool]:
     """Per word: does it start inside one of ``spans``?"""
-    ordered = sorted(spans)
-    mask = [False] * len(seg.tokens)
-    k = 0
-    for i, t in enumerate(seg.tokens):
-        while k < len(ordered) and ordered[k].end <= t.start:
-            k += 1
-        # spans may overlap, so look a little ahead of the first candidate
-        for s in ordered[k : k + 8]:
-            if s.start <= t.start < s.end:
-                mask[i] = True
-                break
-            if s.start > t.start:
-                break
+    starts = seg.token_starts
+    mask = [False] * len(starts)
+    for s in spans:
+        for i in range(bisect_left(starts, s.start), bisect_left(starts, s.end)):
+            mask[i] = True
     return mask
 
 
