@@ -6,6 +6,7 @@ from typing import Any
 
 from .document import Document
 from .types import Attribution, Boilerplate, Change, Passage, QuoteMatch, Span, Verdict
+from .verdict import Evidence
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Comparison:
     quotes: tuple[QuoteMatch, ...] = ()
     coverage: dict[str, float] = field(default_factory=dict)  # {"a": share of a reused in b, "b": …}
     credited: bool | None = None  # does the derived text name the source's outlet? None: unknown
+    evidence: Evidence | None = field(default=None, repr=False)  # what the verdict was judged from
 
     @property
     def source(self) -> Document:

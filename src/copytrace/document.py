@@ -88,6 +88,11 @@ def decode(data: bytes, source: str) -> str:
         best = from_bytes(data).best()
         if best is None:
             raise InputError(source, "cannot detect the text encoding (binary or corrupt?)") from None
+        # Single-byte Western text is nearly always Windows-1252; the detector
+        # cannot tell it from cp1250/cp775 on a few curly quotes, so a tie goes to cp1252.
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos:
+            best = western
         text = str(best)
     if "\x00" in text:
         raise InputError(source, "binary file (contains NUL characters), not text")

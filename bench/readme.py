@@ -1,0 +1,263 @@
+"""Regenerate the README's "Quality" and "Speed" tables from measured results.
+
+    python bench/readme.py                 # rewrite README.md from bench/quality-*.json and bench/results.json
+    python bench/readme.py --eval          # first rerun the evaluations on ../shared/eval (a few minutes)
+    python bench/readme.py --eval --defaults   # … and refit the shipped defaults (bench/defaults.json)
+    python bench/readme.py --check         # exit 1 if README.md is not what the results say
+
+Inputs: ``bench/quality-<dataset>.json`` — ``EvalReport.to_dict()``, as written by
+``copytrace eval DATASET PATH --format json -o …`` or by ``--eval`` here (``bench/quality.json``
+holding one report or a list of them is read too); ``bench/results.json`` from
+``python -m bench``; ``bench/defaults.json`` from ``fit_defaults``. The tables go between
+``<!-- quality:start -->``/``<!-- quality:end -->`` and ``<!-- speed:start -->``/``<!-- speed:end -->``.
+Nothing in them is typed by hand: the published figures come from each corpus's SOURCE.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+README = ROOT / "README.md"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+# From ../shared/eval/*/SOURCE.md ("Published figures"). Clough–Stevenson's published
+# numbers were not available to copy, so the baseline is re-measured in the same run instead.
+PUBLISHED = {
+    ("clough-stevenson", "*"): (None, "not available here (see below)"),
+    ("msrp", "accuracy"): (0.848, "BERT-base fine-tuned, GLUE MRPC test split (Devlin et al. 2019); frozen SBERT-NLI + LR: 0.760 (Reimers & Gurevych 2019)"),
+    ("msrp", "f1"): (0.889, "BERT-base fine-tuned, GLUE MRPC test split (Devlin et al. 2019); unsupervised word similarity: 0.813 (Mihalcea et al. 2006)"),
+}
+
+# (dataset, metric label, scheme, metric key, shipped system, calibrated system, baseline system)
+QUALITY_ROWS = [
+    ("clough-stevenson", "3-class macro-F1 (wholly / partially / non)", "3-class", "macro_f1",
+     "copytrace (shipped defaults)", "copytrace (verdict thresholds, CV)", "baseline: Clough & Stevenson features + Naive Bayes (CV)"),
+    ("clough-stevenson", "3-class accuracy", "3-class", "accuracy",
+     "copytrace (shipped defaults)", "copytrace (verdict thresholds, CV)", "baseline: Clough & Stevenson features + Naive Bayes (CV)"),
+    ("clough-stevenson", "4-class macro-F1 (cut / light / heavy / non)", "4-class", "macro_f1",
+     None, "copytrace features + logistic regression (CV)", "baseline: Clough & Stevenson features + Naive Bayes (CV)"),
+    ("clough-stevenson", "4-class accuracy", "4-class", "accuracy",
+     None, "copytrace features + logistic regression (CV)", "baseline: Clough & Stevenson features + Naive Bayes (CV)"),
+    ("clough-stevenson", "2-class accuracy (reuse / non)", "2-class", "accuracy",
+     "copytrace (shipped defaults)", "copytrace (verdict thresholds, CV)", "baseline: Clough & Stevenson features + Naive Bayes (CV)"),
+    ("msrp", "accuracy (training part)", "paraphrase", "accuracy",
+     "copytrace (shipped PARAPHRASE_THRESHOLD)", "copytrace (threshold fitted by CV)", "baseline: always paraphrase"),
+    ("msrp", "F1 of 'paraphrase' (training part)", "paraphrase", "f1",
+     "copytrace (shipped PARAPHRASE_THRESHOLD)", "copytrace (threshold fitted by CV)", "baseline: always paraphrase"),
+]
+
+# Figures worth a README line, per benchmark: (key path, label). Others stay in results.json.
+SPEED_ROWS = {
+    "compare": [
+        ("full_ms", "compare the seed pair, full (ms, 1 thread, cold sentence cache)"),
+        ("full_warm_ms", "… same pair again, sentence cache warm (ms)"),
+        ("lexical_ms", "compare the seed pair, lexical only (ms)"),
+        ("ref_embed_all_ms", "reference: embed every sentence + cosine matrix (ms)"),
+        ("target_full_ms", "target, full (ms)"),
+        ("target_lexical_ms", "target, lexical (ms)"),
+    ],
+    "index": [
+        ("sizes.*.add_per_s", "index add rate at {n} articles (articles/s)"),
+        ("sizes.*.candidates.p50_ms", "candidate query p50 at {n} articles (ms)"),
+        ("sizes.*.query_full.p50_ms", "full query p50 at {n} articles (ms)"),
+        ("ratio_add_vs_datasketch", "add rate vs datasketch MinHashLSH (x)"),
+        ("ratio_candidates_latency_vs_datasketch", "candidate latency vs datasketch (x faster)"),
+        ("projected_1M.query_full_p50_ms", "projected full query p50 at 1M articles (ms)"),
+        ("projected_1M.add_hours", "projected time to index 1M articles (h)"),
+    ],
+    "load": [
+        ("compare.req_per_s", "HTTP POST /compare, 8 concurrent (req/s)"),
+        ("compare.p95_ms", "HTTP POST /compare p95 (ms)"),
+        ("query.req_per_s", "HTTP POST /query, 8 concurrent (req/s)"),
+        ("ratio_http_p50_vs_in_process", "HTTP p50 / in-process compare (x)"),
+    ],
+}
+INTERESTING = re.compile(r"(per_s|ratio|recall|precision|_ms|_mb|ari|f1|throughput|seconds|hours)", re.I)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+# -- quality ------------------------------------------------------------------------------------
+
+
+def load_reports(bench: Path = BENCH) -> dict[str, dict]:
+    """Every saved evaluation report, by dataset name (a later file wins)."""
+    reports: dict[str, dict] = {}
+    for file in sorted(bench.glob("quality*.json")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for report in data if isinstance(data, list) else data.values() if "dataset" not in data else [data]:
+            reports[report["dataset"]] = report
+    return reports
+
+
+def _metric(report: dict, system: str | None, scheme: str, key: str):
+    if system is None:
+        return None
+    for s in report["systems"]:
+        if s["name"] == system and scheme in s["schemes"]:
+            figures = s["schemes"][scheme]
+            if key == "f1":  # a 0/1 task: F1 of the positive class
+                return figures["per_class"]["1"]["f1"]
+            return figures[key]
+    return None
+
+
+def quality_table(reports: dict[str, dict], defaults: dict | None = None) -> str:
+    if not reports:
+        return "_No evaluation results yet: run `python bench/readme.py --eval`._"
+    lines = [
+        "| corpus | metric | copytrace as shipped | copytrace calibrated (held-out folds) | baseline, same run | best published |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for dataset, label, scheme, key, shipped, calibrated, baseline in QUALITY_ROWS:
+        report = reports.get(dataset)
+        if report is None:
+            continue
+        metric = "accuracy" if key == "accuracy" else "f1"
+        value, source = PUBLISHED.get((dataset, metric), PUBLISHED.get((dataset, "*"), (None, "–")))
+        published = f"{_fmt(value)} — {source}" if value is not None else source
+        lines.append(
+            f"| {dataset} (n={report['n']}) | {label} | {_fmt(_metric(report, shipped, scheme, key))} | "
+            f"{_fmt(_metric(report, calibrated, scheme, key))} | {_fmt(_metric(report, baseline, scheme, key))} "
+            f"({baseline.removeprefix('baseline: ').removesuffix(' (CV)')}) | {published} |"
+        )
+    notes = []
+    for dataset, report in reports.items():
+        if report.get("folds"):
+            notes.append(f"{dataset}: {report['folds']}-fold stratified cross-validation, seed {report['seed']}; "
+                         "everything fitted is fitted on the training folds and scored on the held-out fold")
+    if "clough-stevenson" in reports:
+        notes.append("Clough–Stevenson: the published figures (Clough & Stevenson 2011, n-gram containment + LCS with "
+                     "Naive Bayes; Bär et al. 2012) were not available to copy (its SOURCE.md), so their method is "
+                     "re-measured under the same folds as the baseline column")
+    if "msrp" in reports:
+        notes.append("MSRP figures are on the training part (4,076 pairs); the published ones are on the test split")
+    if defaults:
+        t = defaults["thresholds"]
+        notes.append(
+            f"defaults fitted by `fit_defaults` (bench/defaults.json) on {defaults['fitted_on']}: wholly {t['wholly']}, partially {t['partially']}, "
+            f"paraphrase weight {t['paraphrase_weight']}, PARAPHRASE_THRESHOLD {defaults['paraphrase_threshold']}"
+        )
+    lines += ["", *[f"- {n}." for n in notes],
+              "", "Rerun: `copytrace eval clough-stevenson PATH`, `copytrace eval msrp PATH`; regenerate: `python bench/readme.py --eval`."]
+    return "\n".join(lines)
+
+
+# -- speed --------------------------------------------------------------------------------------
+
+
+def _lookup(result: dict, path: str) -> list[tuple[str | None, object]]:
+    """Values at a dotted path; ``*`` matches every key at that level (returned as ``n``)."""
+    found: list[tuple[str | None, object]] = [(None, result)]
+    for part in path.split("."):
+        nxt = []
+        for n, node in found:
+            if not isinstance(node, dict):
+                continue
+            if part == "*":
+                nxt += [(k, v) for k, v in node.items()]
+            elif part in node:
+                nxt.append((n, node[part]))
+        found = nxt
+    return found
+
+
+def speed_table(results: dict | None) -> str:
+    if not results:
+        return "_No benchmark results yet: run `python -m bench`._"
+    m = results["machine"]
+    lines = [
+        f"Measured {results['when']} on {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}"
+        + (" (quick sizes)" if results.get("quick") else "") + ".",
+        "",
+        "| benchmark | figure | value |",
+        "| --- | --- | --- |",
+    ]
+    for name, entry in results["benches"].items():
+        if entry["status"] != "ok":
+            lines.append(f"| {name} | ({entry['status']}) | {entry.get('note', '')} |")
+            continue
+        result = entry["result"]
+        spec = SPEED_ROWS.get(name)
+        if spec is None:  # a benchmark without a curated list: its headline scalars
+            spec = [(k, k.replace("_", " ")) for k, v in result.items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool) and INTERESTING.search(k)]
+        for path, label in spec:
+            for n, value in _lookup(result, path):
+                if isinstance(value, (int, float, str)):
+                    lines.append(f"| {name} | {label.format(n=_fmt(int(n)) if n and n.isdigit() else n)} | {_fmt(value)} |")
+    lines += ["", "Every figure: `python -m bench` (all of them in bench/results.json); regenerate: `python bench/readme.py`."]
+    return "\n".join(lines)
+
+
+# -- the README -----------------------------------------------------------------------------------
+
+
+def replace_between(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    if start not in text or end not in text:
+        raise SystemExit(f"README.md: markers {start} … {end} are missing")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body.strip()}\n{end}{tail}"
+
+
+def render(readme: str, bench: Path = BENCH) -> str:
+    results_file, defaults_file = bench / "results.json", bench / "defaults.json"
+    results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else None
+    defaults = json.loads(defaults_file.read_text(encoding="utf-8")) if defaults_file.exists() else None
+    readme = replace_between(readme, "quality", quality_table(load_reports(bench), defaults))
+    return replace_between(readme, "speed", speed_table(results))
+
+
+def run_evaluations(shared: Path, *, defaults: bool) -> None:
+    """Rerun the public-corpus evaluations (and optionally the defaults fit) into bench/."""
+    from copytrace.evaluate import evaluate, fit_defaults
+
+    if not shared.is_dir():
+        raise SystemExit(f"{shared}: the shared corpora are not here")
+    for dataset in ("clough-stevenson", "msrp"):
+        print(f"readme: evaluating {dataset} …", file=sys.stderr, flush=True)
+        report = evaluate(dataset, shared / dataset)
+        (BENCH / f"quality-{dataset}.json").write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if defaults:
+        fitted = fit_defaults(shared / "clough-stevenson", shared / "msrp", out=sys.stderr)
+        (BENCH / "defaults.json").write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/readme.py", description="Regenerate the README's Quality and Speed tables.")
+    parser.add_argument("--eval", action="store_true", help="rerun the evaluations on ../shared/eval first")
+    parser.add_argument("--defaults", action="store_true", help="with --eval: also refit the shipped defaults")
+    parser.add_argument("--shared", default=str(SHARED_EVAL), help="where the public corpora are")
+    parser.add_argument("--check", action="store_true", help="only check that README.md is up to date")
+    args = parser.parse_args(argv)
+    if args.eval:
+        run_evaluations(Path(args.shared), defaults=args.defaults)
+    before = README.read_text(encoding="utf-8")
+    after = render(before)
+    if args.check:
+        if after != before:
+            print("README.md: the Quality/Speed tables are out of date; run python bench/readme.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(after, encoding="utf-8")
+    print("README.md: Quality and Speed tables regenerated", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

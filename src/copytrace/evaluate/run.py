@@ -1,0 +1,449 @@
+"""``copytrace eval DATASET PATH``: copytrace's quality on a public corpus, rerunnable by anyone.
+
+>>> from copytrace.evaluate import evaluate
+>>> report = evaluate("clough-stevenson", "../shared/eval/clough-stevenson")   # doctest: +SKIP
+>>> print(report.render())                                                    # doctest: +SKIP
+>>> report.to_dict()["systems"][0]["schemes"]["3-class"]["macro_f1"]           # doctest: +SKIP
+0.84
+
+Datasets: ``clough-stevenson`` (document-level verdicts), ``msrp`` (the sentence
+paraphrase decision) and ``generic`` (your own ``docs.jsonl`` with
+``pairs.jsonl`` or ``clusters.jsonl``). Everything fitted to labels is fitted on
+training folds and scored on the held-out fold only (stratified k-fold); the
+*shipped default* rows use copytrace exactly as a user gets it.
+"""
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from . import calibrate as cal
+from .datasets import VERDICT_OF, LabelledPair, load_clough_stevenson, load_generic, load_msrp
+from .metrics import Classification, adjusted_rand_index, classification, pair_scores
+
+DATASETS = ("clough-stevenson", "msrp", "generic")
+FOUR = ("cut", "light", "heavy", "non")
+THREE = ("wholly", "partially", "non")
+TWO = ("reuse", "non")
+SCHEMES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "4-class": (FOUR, {}),
+    "3-class": (THREE, dict(VERDICT_OF)),
+    "2-class": (TWO, {"cut": "reuse", "light": "reuse", "heavy": "reuse", "wholly": "reuse", "partially": "reuse"}),
+}
+
+
+def relabel(labels: Sequence[str], scheme: str) -> list[str]:
+    """Gold or predicted labels in a coarser scheme (cut → wholly → reuse …)."""
+    mapping = SCHEMES[scheme][1]
+    return [mapping.get(x, x) for x in labels]
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    """One system's held-out (or uncalibrated) results under each label scheme."""
+
+    name: str
+    how: str
+    schemes: dict[str, Classification]
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "how": self.how,
+            "schemes": {k: v.to_dict() for k, v in self.schemes.items()},
+            "details": self.details,
+        }
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """Every system's figures on one dataset, plus how they were obtained.
+
+    ``systems[0]`` is copytrace as shipped; ``headline`` names the figure the
+    README quotes (system, scheme, metric).
+    """
+
+    dataset: str
+    path: str
+    n: int
+    systems: list[SystemResult]
+    headline: dict[str, str]
+    folds: int | None = None
+    seed: int | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def system(self, name: str) -> SystemResult:
+        for s in self.systems:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "path": self.path,
+            "n": self.n,
+            "folds": self.folds,
+            "seed": self.seed,
+            "headline": self.headline,
+            "systems": [s.to_dict() for s in self.systems],
+            "notes": self.notes,
+            "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        }
+
+    def render(self) -> str:
+        """Plain-text tables: one summary line per system, then the confusion matrices."""
+        schemes = [k for k in SCHEMES if any(k in s.schemes for s in self.systems)]
+        if not schemes:
+            schemes = sorted({k for s in self.systems for k in s.schemes})
+        cv = f", {self.folds}-fold stratified CV, seed {self.seed}" if self.folds else ""
+        lines = [f"{self.dataset}: {self.n} items from {self.path}{cv}", ""]
+        header = ["system"] + [f"{k} {m}" for k in schemes for m in ("acc", "F1")]
+        rows = []
+        for s in self.systems:
+            row = [s.name]
+            for k in schemes:
+                c = s.schemes.get(k)
+                f1 = (c.per_class[1].f1 if 1 in c.per_class else c.macro_f1) if c else None
+                row += [f"{c.accuracy:.3f}" if c else "–", f"{f1:.3f}" if c else "–"]
+            rows.append(row)
+        lines += _table(header, rows)
+        lines.append("F1 is macro-F1 over the classes (for a 0/1 task: F1 of class 1).")
+        for s in self.systems:
+            lines += ["", f"{s.name} — {s.how}"]
+            for k, c in s.schemes.items():
+                lines += ["", f"  {k}: accuracy {c.accuracy:.3f}, macro-F1 {c.macro_f1:.3f} (rows: true, columns: predicted)"]
+                names = [str(x) for x in c.labels]
+                body = [[names[i]] + [str(v) for v in c.confusion[i]] for i in range(len(names))]
+                lines += ["  " + line for line in _table(["true \\ pred"] + names, body)]
+        for key, value in self.notes.items():
+            lines.append(f"{key}: {value}")
+        return "\n".join(lines)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    fmt = lambda r: "  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
+    return [fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows)]
+
+
+def _bar(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="pair", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def evaluate(
+    dataset: str,
+    path: str | Path,
+    *,
+    folds: int = 10,
+    seed: int = 0,
+    model: str | None = None,
+    paraphrase: bool = True,
+) -> EvalReport:
+    """Run copytrace on a labelled corpus and score it (see the module docstring)."""
+    if dataset == "clough-stevenson":
+        return evaluate_clough_stevenson(path, folds=folds, seed=seed, model=model, paraphrase=paraphrase)
+    if dataset == "msrp":
+        return evaluate_msrp(path, folds=folds, seed=seed, model=model)
+    if dataset == "generic":
+        return evaluate_generic(path, model=model, paraphrase=paraphrase)
+    raise InputError(str(dataset), f"unknown dataset; choose one of {', '.join(DATASETS)}")
+
+
+# -- Clough & Stevenson -------------------------------------------------------------------------
+
+
+def compare_pairs(docs, pairs: Sequence[LabelledPair], *, model=None, paraphrase=True, desc="comparing"):
+    """``copytrace.compare`` on each pair (source first), with a progress bar."""
+    from ..pipeline import compare
+
+    out = []
+    with _bar(len(pairs), desc) as bar:
+        for p in pairs:
+            out.append(compare(docs[p.a], docs[p.b], paraphrase=paraphrase, model=model))
+            bar.update()
+    return out
+
+
+def _cv_rows(name: str, how: str, X: np.ndarray, gold: list[str], folds: np.ndarray, learner) -> SystemResult:
+    schemes = {}
+    for scheme, (labels, _) in SCHEMES.items():
+        y = relabel(gold, scheme)
+        schemes[scheme] = classification(y, cal.cross_val_predict(learner, X, y, folds), labels)
+    return SystemResult(name, how, schemes)
+
+
+def evaluate_clough_stevenson(path, *, folds=10, seed=0, model=None, paraphrase=True) -> EvalReport:
+    """Verdicts on the 95 answers against their sources, 4-, 3- and 2-class."""
+    from ..segment import segment
+
+    started = time.perf_counter()
+    docs, pairs = load_clough_stevenson(path)
+    gold = [p.label for p in pairs]
+    fold_of = cal.stratified_folds(gold, folds, seed)
+
+    segs = {k: segment(d.text) for k, d in docs.items()}
+    X_base = np.array([cal.baseline_features(segs[p.a], segs[p.b]) for p in pairs])
+    comparisons = compare_pairs(docs, pairs, model=model, paraphrase=paraphrase, desc="clough-stevenson")
+    X_ct = np.array([cal.comparison_features(c) for c in comparisons])
+    evidence = [cal.evidence_of(c) for c in comparisons]
+
+    shipped = [c.verdict.label for c in comparisons]
+    default = SystemResult(
+        "copytrace (shipped defaults)",
+        "verdict labels straight from copytrace.compare(); nothing fitted. No 4-class: the verdict has 3 labels.",
+        {k: classification(relabel(gold, k), relabel(shipped, k), SCHEMES[k][0]) for k in ("3-class", "2-class")},
+    )
+    held_out, fitted = cal.cross_val_thresholds(evidence, relabel(gold, "3-class"), fold_of)
+    thresholds = SystemResult(
+        "copytrace (verdict thresholds, CV)",
+        "verdict.Thresholds wholly/partially/paraphrase_weight fitted on 9 folds (max 3-class macro-F1), judged on the 10th",
+        {k: classification(relabel(gold, k), relabel(held_out, k), SCHEMES[k][0]) for k in ("3-class", "2-class")},
+        {"fitted_per_fold": [_thresholds_dict(t) for t in fitted]},
+    )
+    systems = [
+        default,
+        thresholds,
+        _cv_rows(
+            "copytrace features + logistic regression (CV)",
+            f"features {', '.join(cal.COMPARISON_FEATURES)}; one model per label scheme",
+            X_ct, gold, fold_of, cal.logistic,
+        ),
+        _cv_rows(
+            "baseline: Clough & Stevenson features + Naive Bayes (CV)",
+            "word 1-5-gram containment + LCS of the answer in the source, Gaussian Naive Bayes (the published method)",
+            X_base, gold, fold_of, cal.naive_bayes,
+        ),
+        _cv_rows(
+            "baseline features + logistic regression (CV)",
+            "the same baseline features with copytrace's learner, to separate features from learner",
+            X_base, gold, fold_of, cal.logistic,
+        ),
+    ]
+    notes = {
+        "paraphrase": paraphrase,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return EvalReport(
+        "clough-stevenson", str(path), len(pairs), systems,
+        headline={"system": thresholds.name, "scheme": "3-class", "metric": "macro_f1"},
+        folds=folds, seed=seed, notes=notes,
+    )
+
+
+def _thresholds_dict(t) -> dict[str, float]:
+    return {"wholly": round(t.wholly, 4), "partially": round(t.partially, 4), "paraphrase_weight": t.paraphrase_weight}
+
+
+# -- MSRP -----------------------------------------------------------------------------------------
+
+
+def paraphrase_threshold() -> float:
+    """The cosine cut copytrace's paraphrase alignment uses."""
+    from ..align.paraphrase import PARAPHRASE_THRESHOLD
+
+    return float(PARAPHRASE_THRESHOLD)
+
+
+def sentence_cosines(pairs, *, model=None, batch: int = 256) -> np.ndarray:
+    """Cosine of the two sentences of each pair under copytrace's encoder (each sentence embedded once)."""
+    from ..embed import get_encoder
+
+    encoder = get_encoder(model)
+    sentences = list(dict.fromkeys(s for p in pairs for s in (p.a, p.b)))
+    vectors: dict[str, np.ndarray] = {}
+    from tqdm import tqdm
+
+    with tqdm(total=len(sentences), desc="embedding", unit="sentence", file=sys.stderr, leave=False) as bar:
+        for i in range(0, len(sentences), batch):
+            chunk = sentences[i : i + batch]
+            for s, v in zip(chunk, encoder.encode(chunk)):
+                vectors[s] = v
+            bar.update(len(chunk))
+    return np.array([float(vectors[p.a] @ vectors[p.b]) for p in pairs])
+
+
+def evaluate_msrp(path, *, folds=10, seed=0, model=None) -> EvalReport:
+    """copytrace's sentence-level paraphrase decision on MSRP: cosine ≥ threshold."""
+    started = time.perf_counter()
+    pairs = load_msrp(path)
+    gold = [p.label for p in pairs]
+    cos = sentence_cosines(pairs, model=model)
+    shipped_cut = paraphrase_threshold()
+    fold_of = cal.stratified_folds(gold, folds, seed)
+    held_out, cuts = cal.cross_val_threshold(cos, gold, fold_of)
+    systems = [
+        SystemResult(
+            "copytrace (shipped PARAPHRASE_THRESHOLD)",
+            f"cosine of all-MiniLM-L6-v2 embeddings ≥ {shipped_cut}",
+            {"paraphrase": classification(gold, (cos >= shipped_cut).astype(int).tolist(), [0, 1])},
+            {"threshold": shipped_cut},
+        ),
+        SystemResult(
+            "copytrace (threshold fitted by CV)",
+            "cosine cut maximising accuracy on 9 folds, applied to the 10th",
+            {"paraphrase": classification(gold, held_out, [0, 1])},
+            {"fitted_per_fold": cuts},
+        ),
+        SystemResult(
+            "baseline: always paraphrase",
+            "every pair labelled a paraphrase (the majority class)",
+            {"paraphrase": classification(gold, [1] * len(gold), [0, 1])},
+        ),
+    ]
+    return EvalReport(
+        "msrp", str(path), len(pairs), systems,
+        headline={"system": systems[0].name, "scheme": "paraphrase", "metric": "accuracy"},
+        folds=folds, seed=seed,
+        notes={"split": "training part (4,076 pairs); the test part is kept for checks elsewhere",
+               "seconds": round(time.perf_counter() - started, 1)},
+    )
+
+
+# -- a user's own corpus --------------------------------------------------------------------------
+
+
+def evaluate_generic(path, *, model=None, paraphrase=True) -> EvalReport:
+    """Your ``docs.jsonl`` + ``pairs.jsonl`` (labels) or ``clusters.jsonl`` (gold clusters)."""
+    data = load_generic(path)
+    if data.pairs is not None:
+        gold = [VERDICT_OF[p.label] for p in data.pairs]
+        comparisons = compare_pairs(data.docs, data.pairs, model=model, paraphrase=paraphrase, desc="pairs")
+        predicted = [c.verdict.label for c in comparisons]
+        system = SystemResult(
+            "copytrace (shipped defaults)",
+            "verdict label of copytrace.compare(a, b) against each pair's label",
+            {k: classification(relabel(gold, k), relabel(predicted, k), SCHEMES[k][0]) for k in ("3-class", "2-class")},
+        )
+        return EvalReport("generic", str(path), len(gold), [system],
+                          headline={"system": system.name, "scheme": "3-class", "metric": "macro_f1"})
+    assert data.clusters is not None
+    predicted_clusters, compared = cluster_documents(data.docs, model=model, paraphrase=paraphrase)
+    ids = list(data.docs)
+    gold_all = [data.clusters.get(i, f"alone {i}") for i in ids]
+    pred_all = [predicted_clusters.get(i, f"alone {i}") for i in ids]
+    pairs = pair_scores({i: g for i, g in zip(ids, gold_all)}, {i: p for i, p in zip(ids, pred_all)})
+    ari = adjusted_rand_index(gold_all, pred_all)
+    return EvalReport(
+        "generic", str(path), len(ids), [],
+        headline={"system": "copytrace", "scheme": "clusters", "metric": "ari"},
+        notes={"clustering": {"ari": round(ari, 4), **pairs.to_dict()}, "pairs compared": compared},
+    )
+
+
+CANDIDATE_NGRAM = 3  # documents sharing no word trigram are not compared
+
+
+def cluster_documents(docs, *, model=None, paraphrase=True) -> tuple[dict[str, str], int]:
+    """Group documents whose comparison is not "non" (connected components).
+
+    Candidates are pairs sharing at least one word trigram (an inverted index),
+    so unrelated documents are never compared. Returns ``({doc id: cluster}, pairs compared)``.
+    """
+    from ..pipeline import compare
+    from ..segment import segment
+
+    postings: dict[tuple[str, ...], list[str]] = {}
+    for doc_id, doc in docs.items():
+        words = segment(doc.text).words
+        for gram in {words[i : i + CANDIDATE_NGRAM] for i in range(len(words) - CANDIDATE_NGRAM + 1)}:
+            postings.setdefault(gram, []).append(doc_id)
+    shared: dict[tuple[str, str], int] = {}
+    for members in postings.values():
+        if len(members) > 50:  # a trigram in this many documents is a stock phrase, not evidence
+            continue
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                shared[(x, y)] = shared.get((x, y), 0) + 1
+    parent = {d: d for d in docs}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    with _bar(len(shared), "clustering") as bar:
+        for x, y in shared:
+            if compare(docs[x], docs[y], paraphrase=paraphrase, model=model).verdict.label != "non":
+                parent[root(x)] = root(y)
+            bar.update()
+    groups: dict[str, list[str]] = {}
+    for d in docs:
+        groups.setdefault(root(d), []).append(d)
+    return {d: f"c{n}" for n, members in enumerate(groups.values()) if len(members) > 1 for d in members}, len(shared)
+
+
+# -- the shipped defaults -----------------------------------------------------------------------
+
+
+def fit_defaults(clough_path, msrp_path, *, model=None, out=sys.stdout) -> dict[str, Any]:
+    """Fit the shipped defaults on ALL of Clough–Stevenson and the MSRP training part; print them.
+
+    Returns ``{"thresholds": {...}, "paraphrase_threshold": float, "fitted_on": ...}``.
+    The verdict thresholds are fitted on comparisons made with the paraphrase
+    threshold copytrace currently ships.
+    """
+    msrp = load_msrp(msrp_path)
+    cut = cal.fit_threshold(sentence_cosines(msrp, model=model), [p.label for p in msrp])
+    docs, pairs = load_clough_stevenson(clough_path)
+    comparisons = compare_pairs(docs, pairs, model=model, desc="clough-stevenson")
+    fitted = cal.fit_verdict_thresholds([cal.evidence_of(c) for c in comparisons], relabel([p.label for p in pairs], "3-class"))
+    t = _thresholds_dict(fitted)
+    result = {
+        "thresholds": t,
+        "paraphrase_threshold": round(cut, 4),
+        "fitted_on": "Clough & Stevenson corpus (all 95 answers, 3-class macro-F1) and MSRP training part (4,076 pairs, accuracy)",
+    }
+    print(f"# fitted on {result['fitted_on']}", file=out)
+    print(f"# verdict.py\nwholly: float = {t['wholly']}\npartially: float = {t['partially']}\nparaphrase_weight: float = {t['paraphrase_weight']}", file=out)
+    print(f"# align/paraphrase.py\nPARAPHRASE_THRESHOLD = {result['paraphrase_threshold']}", file=out)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m copytrace.evaluate.run DATASET PATH [--json FILE]`` (the CLI's ``eval`` does the same)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m copytrace.evaluate.run", description=__doc__.splitlines()[0])
+    parser.add_argument("dataset", choices=[*DATASETS, "defaults"])
+    parser.add_argument("path", help="the corpus directory (for 'defaults': the Clough-Stevenson directory)")
+    parser.add_argument("msrp", nargs="?", help="for 'defaults': the MSRP directory")
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", help="also write the report as JSON to this file")
+    args = parser.parse_args(argv)
+    try:
+        if args.dataset == "defaults":
+            if not args.msrp:
+                parser.error("defaults needs the Clough-Stevenson and the MSRP directories")
+            fitted = fit_defaults(args.path, args.msrp)
+            if args.json:
+                Path(args.json).write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+            return 0
+        report = evaluate(args.dataset, args.path, folds=args.folds, seed=args.seed)
+    except InputError as exc:
+        print(f"copytrace: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("copytrace: interrupted", file=sys.stderr)
+        return 130
+    print(report.render())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

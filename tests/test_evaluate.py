@@ -1,0 +1,206 @@
+"""The evaluation harness: honest folds, fitted thresholds, and full runs on small real samples."""
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from copytrace.errors import InputError
+from copytrace.evaluate import calibrate as cal
+from copytrace.evaluate.datasets import load_clough_stevenson
+from copytrace.evaluate.run import evaluate, fit_defaults, relabel
+from copytrace.segment import segment
+from copytrace.verdict import DEFAULT, Evidence, judge
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = DATA / "clough-stevenson"  # task a: 4 cut, 3 light, 3 heavy, 9 non
+
+
+# -- folds and cross-validation ---------------------------------------------------------------
+
+
+def test_stratified_folds_spread_every_label():
+    labels = ["cut"] * 19 + ["light"] * 19 + ["heavy"] * 19 + ["non"] * 38
+    folds = cal.stratified_folds(labels, k=10, seed=3)
+    assert sorted(set(folds.tolist())) == list(range(10))
+    for fold in range(10):
+        held = [l for l, f in zip(labels, folds) if f == fold]
+        assert held.count("non") in (3, 4, 5) and 1 <= held.count("cut") <= 2
+    assert not np.array_equal(folds, cal.stratified_folds(labels, k=10, seed=4))
+    with pytest.raises(ValueError, match="rarest"):
+        cal.stratified_folds(["a", "a", "b"], k=2)
+
+
+def test_cross_val_predict_never_trains_on_the_held_out_item():
+    X = np.arange(20, dtype=float).reshape(-1, 1)
+    y = ["p", "q"] * 10
+    folds = cal.stratified_folds(y, k=5, seed=0)
+
+    def learner(X_train, y_train, X_test):
+        seen = set(X_train[:, 0].tolist())
+        assert not seen & set(X_test[:, 0].tolist())
+        assert len(seen) == 16
+        return ["seen" if x in seen else "unseen" for x in X_test[:, 0]]
+
+    assert set(cal.cross_val_predict(learner, X, y, folds)) == {"unseen"}
+
+
+def test_fit_threshold_by_hand():
+    assert cal.fit_threshold([0.1, 0.3, 0.5, 0.7, 0.9], [0, 0, 1, 1, 1]) == pytest.approx(0.4)
+    # One outlier: the best cut accepts one error rather than two.
+    assert cal.fit_threshold([0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.9], [0, 1, 0, 0, 1, 1, 1]) == pytest.approx(0.65)
+    # Equal scores are never split.
+    cut = cal.fit_threshold([0.5, 0.5, 0.5, 0.9], [0, 1, 1, 1])
+    assert cut < 0.5
+
+
+def test_cross_val_threshold_uses_training_folds_only():
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 50 + [1] * 50)
+    scores = np.where(y == 1, rng.normal(0.8, 0.1, 100), rng.normal(0.4, 0.1, 100))
+    folds = cal.stratified_folds(y.tolist(), k=5, seed=0)
+    held_out, cuts = cal.cross_val_threshold(scores, y, folds)
+    assert len(cuts) == 5 and all(0.45 < c < 0.75 for c in cuts)
+    assert np.mean(np.array(held_out) == y) > 0.9
+    # Each fold's cut equals a fit on the other folds alone.
+    assert cuts[0] == cal.fit_threshold(scores[folds != 0], y[folds != 0])
+
+
+def test_fit_verdict_thresholds_recovers_a_separable_rule():
+    # b is the rewrite; its verbatim share decides the label.
+    shares = {"wholly": [0.9, 0.85, 0.8, 0.95], "partially": [0.5, 0.4, 0.35, 0.6], "non": [0.02, 0.05, 0.1, 0.0]}
+    evidence, labels = [], []
+    for label, values in shares.items():
+        for v in values:
+            evidence.append(Evidence(verbatim_a=v / 2, verbatim_b=v))
+            labels.append(label)
+    fitted = cal.fit_verdict_thresholds(evidence, labels)
+    assert 0.6 < fitted.wholly < 0.8 and 0.1 < fitted.partially < 0.35
+    assert cal.verdict_labels(evidence, fitted) == labels
+    assert fitted.reported_credit == DEFAULT.reported_credit  # only the fitted fields move
+
+
+def test_fit_verdict_thresholds_weighs_paraphrase_when_it_helps():
+    # Partially-derived texts are paraphrased, not copied: only a paraphrase weight > 0 separates them.
+    evidence = [Evidence(verbatim_b=0.9, verbatim_a=0.4)] * 3 + [Evidence(paraphrase_b=0.6, paraphrase_a=0.2)] * 3 + [Evidence()] * 3
+    labels = ["wholly"] * 3 + ["partially"] * 3 + ["non"] * 3
+    fitted = cal.fit_verdict_thresholds(evidence, labels)
+    assert fitted.paraphrase_weight > 0
+    assert cal.verdict_labels(evidence, fitted) == labels
+
+
+def test_baseline_features_by_hand():
+    source = segment("the cat sat on the mat today")
+    assert cal.baseline_features(source, segment("The cat sat on the mat today.")).tolist() == [1.0] * 6
+    assert cal.baseline_features(source, segment("Dogs bark loudly.")).tolist() == [0.0] * 6
+    f = cal.baseline_features(source, segment("the cat sat quietly"))
+    # unigrams 3/4, bigrams 2/3, trigrams 1/2, 4-grams 0/1, no 5-grams; LCS "the cat sat" = 3 of 4 words
+    assert f.tolist() == pytest.approx([0.75, 2 / 3, 0.5, 0.0, 0.0, 0.75])
+
+
+def test_relabel_schemes():
+    assert relabel(["cut", "light", "heavy", "non"], "3-class") == ["wholly", "partially", "partially", "non"]
+    assert relabel(["cut", "heavy", "non", "partially"], "2-class") == ["reuse", "reuse", "non", "reuse"]
+
+
+def test_baseline_under_cross_validation_beats_chance_on_the_sample():
+    docs, pairs = load_clough_stevenson(SAMPLE)
+    segs = {k: segment(d.text) for k, d in docs.items()}
+    X = np.array([cal.baseline_features(segs[p.a], segs[p.b]) for p in pairs])
+    gold = relabel([p.label for p in pairs], "2-class")
+    folds = cal.stratified_folds(gold, k=3, seed=0)
+    predicted = cal.cross_val_predict(cal.naive_bayes, X, gold, folds)
+    assert np.mean(np.array(predicted) == np.array(gold)) >= 0.8  # majority class alone is 10/19
+
+
+# -- full runs on the real pipeline and model ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_report():
+    # Lexical alignment only, to keep the file fast; the sentence model is exercised below.
+    return evaluate("clough-stevenson", SAMPLE, folds=3, seed=0, paraphrase=False)
+
+
+def test_clough_stevenson_run_on_the_sample(sample_report):
+    r = sample_report
+    assert r.n == 19 and r.folds == 3
+    names = [s.name for s in r.systems]
+    assert names[0] == "copytrace (shipped defaults)" and any(n.startswith("baseline") for n in names)
+    shipped = r.systems[0].schemes
+    assert set(shipped) == {"3-class", "2-class"}
+    assert int(shipped["3-class"].confusion.sum()) == 19
+    assert shipped["2-class"].accuracy >= 0.7  # copied vs independently written answers
+    baseline = r.system("baseline: Clough & Stevenson features + Naive Bayes (CV)")
+    assert set(baseline.schemes) == {"4-class", "3-class", "2-class"}
+    assert r.notes["verdicts not reproduced from evidence"] == 0 and r.notes["paraphrase"] is False
+    fitted = r.system("copytrace (verdict thresholds, CV)").details["fitted_per_fold"]
+    assert len(fitted) == 3 and all(f["partially"] <= f["wholly"] for f in fitted)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["headline"]["scheme"] == "3-class" and d["systems"][0]["schemes"]["3-class"]["n"] == 19
+    text = r.render()
+    assert "true \\ pred" in text and "wholly" in text and "cut" in text
+
+
+def test_msrp_run_on_the_sample():
+    from copytrace.align.paraphrase import PARAPHRASE_THRESHOLD
+
+    r = evaluate("msrp", DATA / "msrp", folds=5, seed=0)
+    assert r.n == 80
+    shipped = r.systems[0]
+    assert shipped.details["threshold"] == PARAPHRASE_THRESHOLD
+    assert shipped.schemes["paraphrase"].labels == (0, 1)
+    always = r.system("baseline: always paraphrase").schemes["paraphrase"]
+    assert always.per_class[1].recall == 1.0
+    assert 0.5 < shipped.schemes["paraphrase"].accuracy <= 1.0
+    assert len(r.system("copytrace (threshold fitted by CV)").details["fitted_per_fold"]) == 5
+
+
+def _write(path: Path, rows) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+STORY = "The minister resigned on Monday after losing a vote of confidence in parliament by twelve votes."
+DOCS = [
+    {"id": "x", "text": STORY},
+    {"id": "y", "text": STORY + " Officials said an election would follow in the spring."},
+    {"id": "z", "text": "Heavy rain is expected across the northern hills on Friday, forecasters warned."},
+]
+
+
+def test_generic_pairs_and_clusters(tmp_path):
+    _write(tmp_path / "docs.jsonl", DOCS)
+    _write(tmp_path / "pairs.jsonl", [{"a": "x", "b": "y", "label": "wholly"}, {"a": "x", "b": "z", "label": "non"}])
+    r = evaluate("generic", tmp_path)
+    assert r.systems[0].schemes["2-class"].accuracy == 1.0
+
+    (tmp_path / "pairs.jsonl").unlink()
+    _write(tmp_path / "clusters.jsonl", [{"cluster": "resign", "members": ["x", "y"]}])
+    r = evaluate("generic", tmp_path)
+    clustering = r.notes["clustering"]
+    assert clustering["f1"] == 1.0 and clustering["ari"] == 1.0
+    assert r.notes["pairs compared"] == 1  # z shares no trigram with the others
+
+
+def test_unknown_dataset():
+    with pytest.raises(InputError, match="unknown dataset"):
+        evaluate("meter", DATA)
+
+
+def test_fit_defaults_prints_copyable_values(tmp_path):
+    # Six answers (two cut, two heavy, two non) keep the full-model comparisons few.
+    keep = ["g0pD_taska.txt", "g2pC_taska.txt", "g0pC_taska.txt", "g2pE_taska.txt", "g0pA_taska.txt", "g0pB_taska.txt"]
+    (tmp_path / "texts").mkdir()
+    for name in keep + ["orig_taska.txt"]:
+        (tmp_path / "texts" / name).write_bytes((SAMPLE / "texts" / name).read_bytes())
+    lines = [l for l in (SAMPLE / "pairs.jsonl").read_text().splitlines() if json.loads(l)["b"] in keep]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    result = fit_defaults(tmp_path, DATA / "msrp", out=out)
+    printed = out.getvalue()
+    assert f"PARAPHRASE_THRESHOLD = {result['paraphrase_threshold']}" in printed
+    assert f"wholly: float = {result['thresholds']['wholly']}" in printed
+    t = result["thresholds"]
+    assert 0.0 <= t["partially"] <= t["wholly"] and 0 <= t["paraphrase_weight"] <= 1
+    assert "Clough" in result["fitted_on"] and "MSRP" in result["fitted_on"]
