@@ -30,7 +30,7 @@ def __getattr__(name: str):
 
         return Index
     if name == "scan":
-        from .scan import scan
+        from .corpus.scan import scan
 
         return scan
     raise AttributeError(f"module 'copytrace' has no attribute {name!r}")

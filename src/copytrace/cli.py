@@ -98,11 +98,16 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--master", default=None, help="Spark master URL (with --engine spark), e.g. local[2].")
 @click.option("--no-lexical", is_flag=True, help="Switch off MinHash LSH candidates.")
 @click.option("--no-semantic", is_flag=True, help="Switch off embedding nearest-neighbour candidates.")
-def scan(corpus, out_dir, engine, master, no_lexical, no_semantic) -> None:
+@click.option("--threshold", default=0.2, show_default=True, help="Drop pairs whose verdict score is below this.")
+@click.option("--no-align", is_flag=True, help="Candidates and clusters only: skip the full comparison of each pair.")
+def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no_align) -> None:
     """Find every reuse pair, duplicate cluster and who copied whom in CORPUS."""
     from . import scan as run_scan
 
-    result = run_scan(corpus, out_dir, engine=engine, master=master, lexical=not no_lexical, semantic=not no_semantic)
+    if no_lexical and no_semantic:
+        raise click.UsageError("--no-lexical and --no-semantic together leave no way to find candidates")
+    result = run_scan(corpus, out_dir, engine=engine, master=master, lexical=not no_lexical,
+                      semantic=not no_semantic, threshold=threshold, align=not no_align)
     click.echo(str(result), err=True)
 
 

@@ -487,7 +487,7 @@ def _numbers(words: Sequence[str], dates: bool = True) -> tuple[float, ...]:
 
 def _is_date_number(words: Sequence[str], i: int) -> bool:
     w = words[i]
-    if _NUMERIC.match(w) and len(w) == 4 and 1800 <= int(w) <= 2100:
+    if w.isdigit() and len(w) == 4 and 1800 <= int(w) <= 2100:  # a year, not "9.85"
         return True
     neighbours = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
     return any(n in _MONTHS or n in DATE_WORDS and n not in _WEEKDAYS for n in neighbours)

@@ -1,0 +1,307 @@
+"""Corpus scan throughput: copytrace against datasketch, rensa and text-dedup.
+
+    python bench/scan.py            # 10k and 100k articles
+    python bench/scan.py --quick    # 2k articles, plus full alignment
+
+Corpora are generated from the BBC articles (../shared/eval/bbc-news) by
+``copytrace.corpus.generate``: planted exact copies, near copies and rewrites,
+padded with unrelated filler articles. Every tool runs in its own process on
+the same corpus file, one after another, and is scored the same way: the
+articles it groups together (its clusters, all pairs within each) against the
+planted families — precision of those pairs, recall of the planted pairs.
+
+What each row includes:
+
+- ``copytrace lexical``: read + exact hash + MinHash (2 worker processes) +
+  LSH + clusters + all output files; no alignment (``align=False``);
+- ``copytrace lex+sem``: the same plus static-model document vectors and ANN;
+- ``copytrace full`` (quick mode only): every candidate aligned with
+  ``copytrace.compare`` (the transformer for paraphrases) — the figure that
+  sets the million-article projection for a full scan;
+- ``datasketch``: ``MinHash.update_batch`` + ``MinHashLSH`` (threshold 0.3,
+  128 permutations, word 3-grams), one process — it has no parallel mode;
+- ``rensa``: ``RMinHash`` + ``RMinHashLSH`` (32 bands of 4: rensa needs the
+  bands to divide 128), one process;
+- ``text-dedup``: ``python -m text_dedup.minhash`` 0.4.0 from its own venv
+  (/tmp/tdvenv), ``--num_proc 2``, same ngram/permutations/threshold.
+
+Peak memory is the largest sum of RSS over the tool's process tree, sampled
+every 0.25 s from /proc.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BBC = REPO.parent / "shared" / "eval" / "bbc-news" / "articles.jsonl.gz"
+SAMPLE = REPO / "tests" / "data" / "bbc-sample.jsonl.gz"
+TD_VENV = Path("/tmp/tdvenv")
+TD_WHEEL = Path("/tmp/td/text_dedup-0.4.0-py3-none-any.whl")
+PY = sys.executable
+
+
+# --- measuring ---------------------------------------------------------------------
+
+def _tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(c for c, p in parents.items() if p == pid)
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, parse: bool = True) -> dict:
+    """Run ``cmd``; wall time, peak tree RSS, and the JSON its last stdout line holds."""
+    # Files, not pipes: a child blocked on a full pipe would never finish.
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True, env={**os.environ, **(env or {})})
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.25)
+        seconds = time.perf_counter() - start
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
+    if proc.returncode != 0:
+        return {"error": (err.strip().splitlines() or ["failed"])[-1][:300], "seconds": seconds}
+    result = json.loads(out.strip().splitlines()[-1]) if parse else {}
+    return {"seconds": seconds, "peak_mb": peak / 2**20, **result}
+
+
+# --- the tools (each a small script run in its own interpreter) ----------------------
+
+COPYTRACE = """
+import json, sys
+from copytrace.corpus.scan import scan
+corpus, out, semantic, align = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
+r = scan(corpus, out, semantic=semantic, align=align, processes=2, progress=False)
+clusters = [json.loads(l)["members"] for l in open(out + "/clusters.jsonl")]
+print(json.dumps({"clusters": [c for c in clusters if len(c) > 1], "pairs": r.pairs,
+                  "candidates": r.candidates, "stages": r.seconds}))
+"""
+
+DATASKETCH = """
+import gzip, json, re, sys
+from datasketch import MinHash, MinHashLSH
+WORD = re.compile(r"[^\\W_]+")
+lsh = MinHashLSH(threshold=0.3, num_perm=128)
+ids, edges = [], []
+for line in gzip.open(sys.argv[1], "rt"):
+    r = json.loads(line)
+    w = WORD.findall(r["text"].casefold())
+    m = MinHash(num_perm=128)
+    m.update_batch([" ".join(w[i:i+3]).encode() for i in range(max(1, len(w) - 2))])
+    for other in lsh.query(m):
+        edges.append((other, r["id"]))
+    lsh.insert(r["id"], m)
+    ids.append(r["id"])
+print(json.dumps({"ids": ids, "edges": edges}))
+"""
+
+RENSA = """
+import gzip, json, re, sys
+from rensa import RMinHash, RMinHashLSH
+WORD = re.compile(r"[^\\W_]+")
+lsh = RMinHashLSH(threshold=0.3, num_perm=128, num_bands=32)  # bands must divide 128
+ids, edges = [], []
+for n, line in enumerate(gzip.open(sys.argv[1], "rt")):
+    r = json.loads(line)
+    w = WORD.findall(r["text"].casefold())
+    m = RMinHash(num_perm=128, seed=1)
+    m.update([" ".join(w[i:i+3]) for i in range(max(1, len(w) - 2))])
+    for other in lsh.query(m):
+        edges.append((ids[other], r["id"]))
+    lsh.insert(n, m)
+    ids.append(r["id"])
+print(json.dumps({"ids": ids, "edges": edges}))
+"""
+
+TEXT_DEDUP_CLUSTERS = """
+import json, pickle, sys
+uf = pickle.load(open(sys.argv[1], "rb"))
+groups = {}
+for x in list(uf.parent):
+    groups.setdefault(uf.find(x), []).append(x)
+print(json.dumps({"clusters": [sorted(g) for g in groups.values() if len(g) > 1]}))
+"""
+
+
+def ensure_text_dedup() -> str | None:
+    """The tdvenv interpreter, or why text-dedup cannot run."""
+    python = TD_VENV / "bin" / "python"
+    if not python.exists():
+        if not TD_WHEEL.exists():
+            return f"error: wheel {TD_WHEEL} not found"
+        subprocess.run([sys.executable, "-m", "venv", str(TD_VENV)], check=True)
+        done = subprocess.run([str(TD_VENV / "bin" / "pip"), "install", "-q", str(TD_WHEEL)], capture_output=True, text=True)
+        if done.returncode != 0:
+            return "error: pip install text-dedup failed: " + done.stderr.strip().splitlines()[-1]
+    return str(python)
+
+
+def run_text_dedup(corpus: Path, work: Path) -> dict:
+    python = ensure_text_dedup()
+    if python.startswith("error"):
+        return {"error": python}
+    out = work / "td-out"
+    env = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_DATASETS_CACHE": str(work / "hf-cache")}
+    # text-dedup's own CLI, exactly as its README runs it.
+    got = measure([python, "-m", "text_dedup.minhash", "--path", "json", "--data_files", str(corpus), "--split", "train",
+                   "--cache_dir", str(work / "hf-cache"), "--output", str(out), "--column", "text",
+                   "--idx_column", "id", "--num_perm", "128", "--ngram", "3", "--threshold", "0.3",
+                   "--min_length", "1", "--num_proc", "2", "--debug", "--hash_func", "xxh3"], env, parse=False)
+    if "error" in got:
+        return got
+    clusters = subprocess.run([python, "-c", TEXT_DEDUP_CLUSTERS, str(out / "uf.pkl")], capture_output=True, text=True)
+    if clusters.returncode != 0:
+        return {"error": "cannot read text-dedup clusters: " + clusters.stderr.strip().splitlines()[-1]}
+    return got | json.loads(clusters.stdout)
+
+
+# --- scoring ------------------------------------------------------------------------
+
+def clusters_from_edges(ids: list[str], edges: list) -> list[list[str]]:
+    from copytrace.corpus.cluster import clusters
+
+    return [c for c in clusters(ids, [tuple(e) for e in edges]) if len(c) > 1]
+
+
+def quality(found_clusters: list[list[str]], truth) -> dict:
+    """Precision / recall of the pairs implied by the clusters, and ARI."""
+    import itertools
+
+    from copytrace.corpus.generate import score
+
+    pairs = [p for c in found_clusters for p in itertools.combinations(c, 2)]
+    got = score(pairs, found_clusters, truth)
+    return {k: got[k] for k in ("precision", "recall", "ari")}
+
+
+def make_corpus(n: int, work: Path, seed: int = 0):
+    from copytrace.corpus.generate import generate, read_sources
+
+    sources = read_sources(BBC if BBC.exists() else SAMPLE)
+    sources = sources[: max(50, int(n * 0.6))]  # leave room for the copies in small corpora
+    families = min(len(sources) // 3, max(10, n // 12))
+    base = generate(sources, families=families, seed=seed)
+    background = max(0, n - len(base.records))
+    corpus = generate(sources, families=families, background=background, seed=seed) if background else base
+    path = corpus.write(work / f"corpus-{n}")
+    return corpus, path
+
+
+def run_size(n: int, work: Path, full: bool) -> list[dict]:
+    corpus, path = make_corpus(n, work)
+    rows = []
+
+    def add(tool: str, got: dict):
+        row = {"tool": tool, "articles": len(corpus.records)}
+        if "error" in got:
+            row["error"] = got["error"]
+        else:
+            clusters = got.get("clusters")
+            if clusters is None:
+                clusters = clusters_from_edges(got["ids"], got["edges"])
+            row.update(seconds=round(got["seconds"], 2), peak_mb=round(got["peak_mb"]),
+                       docs_per_s=round(len(corpus.records) / got["seconds"]), **quality(clusters, corpus))
+            if "stages" in got:
+                row["stages"] = {k: round(v, 2) for k, v in got["stages"].items()}
+        rows.append(row)
+        print(f"  {tool:<20} {row}", file=sys.stderr)
+
+    print(f"corpus of {len(corpus.records):,} articles ({len(corpus.pairs)} planted copies)", file=sys.stderr)
+    add("copytrace lexical", measure([PY, "-c", COPYTRACE, str(path), str(work / f"ct-lex-{n}"), "0", "0"]))
+    add("copytrace lex+sem", measure([PY, "-c", COPYTRACE, str(path), str(work / f"ct-sem-{n}"), "1", "0"]))
+    if full:
+        add("copytrace full", measure([PY, "-c", COPYTRACE, str(path), str(work / f"ct-full-{n}"), "1", "1"]))
+    add("datasketch", measure([PY, "-c", DATASKETCH, str(path)]))
+    add("rensa", measure([PY, "-c", RENSA, str(path)]))
+    add("text-dedup", run_text_dedup(path, work / f"td-{n}"))
+    return rows
+
+
+def ratios(rows: list[dict]) -> dict:
+    by = {r["tool"]: r for r in rows if "error" not in r}
+    out = {}
+    ours = by.get("copytrace lexical")
+    for other in ("datasketch", "rensa", "text-dedup"):
+        if ours and other in by:
+            out[f"throughput copytrace lexical / {other}"] = round(ours["docs_per_s"] / by[other]["docs_per_s"], 2)
+            out[f"recall copytrace lexical - {other}"] = round(ours["recall"] - by[other]["recall"], 3)
+    return out
+
+
+def project(rows: list[dict]) -> dict:
+    """Hours for a million articles on these 2 cores, from the largest run (linear)."""
+    out = {}
+    for r in rows:
+        if "error" not in r:
+            out[r["tool"]] = round(1_000_000 / r["docs_per_s"] / 3600, 2)
+    return out
+
+
+def run(quick: bool = False) -> dict:
+    sizes = [2_000] if quick else [10_000, 100_000]
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
+        work = Path(tmp)
+        results = {}
+        for n in sizes:
+            rows = run_size(n, work, full=quick)
+            results[n] = {"rows": rows, "ratios": ratios(rows)}
+        largest = results[sizes[-1]]["rows"]
+        return {"sizes": results, "hours_per_million": project(largest), "cores": os.cpu_count(),
+                "alignment_included": "only in the 'copytrace full' row (quick mode)"}
+
+
+def table(result: dict) -> str:
+    lines = []
+    for n, got in result["sizes"].items():
+        lines.append(f"\n{n:,} articles")
+        lines.append(f"{'tool':<20} {'time s':>8} {'docs/s':>8} {'peak MB':>8} {'prec':>6} {'recall':>6} {'ARI':>6}")
+        for r in got["rows"]:
+            if "error" in r:
+                lines.append(f"{r['tool']:<20} error: {r['error']}")
+            else:
+                lines.append(f"{r['tool']:<20} {r['seconds']:>8.1f} {r['docs_per_s']:>8,} {r['peak_mb']:>8,} "
+                             f"{r['precision']:>6.3f} {r['recall']:>6.3f} {r['ari']:>6.3f}")
+        for k, v in got["ratios"].items():
+            lines.append(f"  {k}: {v}")
+    lines.append("\nprojected hours for 1M articles on this machine: " +
+                 ", ".join(f"{k} {v}" for k, v in result["hours_per_million"].items()))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2k articles, with a full-alignment row")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args()
+    result = run(quick=args.quick)
+    print(table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2))

@@ -1,0 +1,364 @@
+"""Reuse across a whole corpus: every reuse pair, the clusters, who copied whom.
+
+>>> from copytrace import scan
+>>> result = scan("corpus.jsonl.gz", "out/")          # doctest: +SKIP
+>>> result.pairs, result.clusters, result.rejects    # doctest: +SKIP
+(812, 1930, 3)
+
+Stages (each with a progress bar on stderr):
+
+1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
+2. **exact** — articles with the same text collapse to one representative;
+3. **fingerprint** — MinHash signatures and static-model document vectors;
+4. **candidates** — LSH buckets (``lexical``) and nearest neighbours (``semantic``);
+5. **align** — each candidate pair through :func:`copytrace.compare`;
+6. **cluster** and **provenance**; then the files in ``out_dir``:
+   ``pairs.jsonl`` / ``.parquet``, ``clusters.jsonl`` / ``.parquet``,
+   ``rejects.jsonl``, ``errors.jsonl`` (pairs whose comparison failed) and ``report.html``.
+
+Every output file is written under a temporary name and renamed only when the
+whole scan has finished, so an interrupted scan (Ctrl-C) never leaves files
+that look complete.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from . import spool as spooling
+from .align import make_task, plan
+from .candidates import exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from .cluster import clusters as find_clusters
+from .provenance import Edge, orient, root
+from .read import Reject, read_corpus
+from .report import write_report
+from ..engines import get_engine
+from ..errors import InputError
+
+THRESHOLD = 0.2  # verdict score below which a pair is not reuse (the "partially" floor)
+OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
+           "errors.jsonl", "report.html")
+MIN_JACCARD = 0.3  # align=False: shingle overlap that counts as a duplicate without comparison
+MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan wrote and what it counted."""
+
+    out_dir: Path
+    documents: int
+    rejects: int
+    exact_duplicates: int
+    candidates: dict[str, int]
+    pairs: int
+    clusters: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: int = 0  # candidate pairs whose comparison failed (errors.jsonl)
+
+    @property
+    def files(self) -> dict[str, Path]:
+        return {n: self.out_dir / n for n in OUTPUTS}
+
+
+def scan(
+    corpus: str | Path,
+    out_dir: str | Path,
+    *,
+    engine: str = "local",
+    master: str | None = None,
+    lexical: bool = True,
+    semantic: bool = True,
+    threshold: float = THRESHOLD,
+    paraphrase: bool = True,
+    align: bool = True,
+    processes: int | None = None,
+    progress: bool = True,
+) -> ScanResult:
+    """Scan ``corpus`` (a file or directory, see :mod:`copytrace.corpus.read`) into ``out_dir``.
+
+    ``engine`` is ``"local"`` (a process pool, ``processes`` workers, all cores
+    by default) or ``"spark"`` (``master`` a Spark master URL, ``local[2]`` by
+    default). ``lexical`` / ``semantic`` switch the two candidate sources;
+    ``paraphrase=False`` aligns without the sentence model. Pairs whose verdict
+    is ``non`` or scores below ``threshold`` are dropped.
+
+    ``align=False`` is the fast de-duplication mode: no comparison at all; a
+    candidate (from either source) is a pair when its MinHash estimate of
+    shingle Jaccard is at least ``MIN_JACCARD`` (label ``"candidate"``, score
+    the estimate). Neighbours that share few shingles need alignment to be
+    told from articles that are merely on the same topic.
+    """
+    source = Path(corpus)
+    if not source.exists():
+        raise InputError(str(corpus), "no such file or directory")
+    if not (lexical or semantic):
+        raise InputError("scan", "at least one candidate source (lexical or semantic) must be on")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(str(out_dir), "output path exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / ".work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    # Outputs of an earlier run must not pass for this run's if it is interrupted.
+    for name in OUTPUTS:
+        (out / name).unlink(missing_ok=True)
+
+    seconds: dict[str, float] = {}
+    runner = None
+    try:
+        clock = time.perf_counter()
+        meta, n_rejects = _read(source, work, progress)
+        seconds["read"] = time.perf_counter() - clock
+        n = len(meta.ids)
+        if n == 0:
+            _publish(out, ["rejects.jsonl"])
+            raise InputError(str(corpus), "no readable articles (see rejects.jsonl)")
+
+        clock = time.perf_counter()
+        groups = exact_groups(meta.keys)
+        keep = np.ones(n, dtype=bool)
+        representative = {}
+        for g in groups:
+            head = min(g, key=lambda r: (_time(meta.published[r]), meta.ids[r]))
+            for r in g:
+                keep[r] = r == head
+                representative[r] = head
+        reps = np.flatnonzero(keep)
+        seconds["exact"] = time.perf_counter() - clock
+
+        if semantic and not _static_available():
+            print("copytrace: no static sentence model; semantic candidates are off for this scan", file=sys.stderr)
+            semantic = False
+            if not lexical:
+                raise InputError("scan", "semantic candidates need the static sentence model (see above)")
+        runner = get_engine(engine, master=master, processes=processes, paraphrase=paraphrase)
+        clock = time.perf_counter()
+        sig, vec = runner.fingerprint(work / "docs.parquet", keep, semantic, progress)
+        seconds["fingerprint"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        found: dict[str, np.ndarray] = {}
+        if lexical:
+            found["lsh"] = runner.lsh(sig)
+        if semantic:
+            found["ann"] = neighbour_pairs(vec.astype(np.float32))
+        pairs, via = _merge(found)
+        pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
+        seconds["candidates"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        n_tasks = _write_tasks(work, pairs, via, n, _jaccard(pairs, sig, reps)) if align else 0
+        aligned, n_errors = ([] if align else _unaligned(pairs, via, sig, reps)), 0
+        with open(out / "errors.jsonl.tmp", "w") as errors:
+            for r in runner.align(work / "tasks.jsonl", n_tasks, progress) if align else ():
+                if r["label"] == "error":
+                    n_errors += 1
+                    errors.write(json.dumps({"a": meta.ids[r["row_a"]], "b": meta.ids[r["row_b"]], "error": r["error"]}) + "\n")
+                elif r["label"] != "non" and r["score"] >= threshold:
+                    aligned.append(r)
+        seconds["align"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        records = _pair_records(aligned, groups, representative, meta)
+        clusters = find_clusters(meta.ids, [(r["a"], r["b"]) for r in records])
+        edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
+        members_edges = _edges_by_cluster(clusters, edges)
+        published = dict(zip(meta.ids, meta.published))
+        cluster_rows = [
+            {"cluster": i, "members": members, "root": root(members, members_edges.get(i, []), published)}
+            for i, members in enumerate(clusters)
+        ]
+        seconds["cluster"] = time.perf_counter() - clock
+
+        _write_outputs(out, work, records, cluster_rows, meta)
+        candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(len(pairs))}
+        write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
+                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds)
+        _publish(out, OUTPUTS)
+        runner.close()
+        runner = None
+        shutil.rmtree(work, ignore_errors=True)
+        return ScanResult(out, n, n_rejects, int(n - len(reps)), candidates, len(records), len(cluster_rows),
+                          seconds, errors=n_errors)
+    except BaseException:
+        # Ctrl-C or a failure: stop workers, leave only the work dir's partial files behind.
+        if runner is not None:
+            runner.close(abort=True)
+        for tmp in out.glob("*.tmp"):
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class _Meta:
+    ids: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    published: list[datetime | None] = field(default_factory=list)
+    outlets: list[str | None] = field(default_factory=list)
+
+    def outlet_of(self) -> dict[str, str | None]:
+        return dict(zip(self.ids, self.outlets))
+
+
+def _read(source: Path, work: Path, progress: bool) -> tuple[_Meta, int]:
+    meta = _Meta()
+    rejects = 0
+    with spooling.SpoolWriter(work / "docs.parquet") as spool, open(work.parent / "rejects.jsonl.tmp", "w") as rej, \
+            tqdm(desc="read", unit="doc", disable=not progress) as bar:
+        for item in read_corpus(source):
+            if isinstance(item, Reject):
+                rej.write(json.dumps(item.to_dict()) + "\n")
+                rejects += 1
+                continue
+            spool.add(item)
+            meta.ids.append(item.id)
+            meta.keys.append(text_key(item.text))
+            meta.published.append(item.published_at)
+            meta.outlets.append(item.outlet)
+            bar.update(1)
+    return meta, rejects
+
+
+def _static_available() -> bool:
+    # Distils the model once per machine, here in the parent, before any worker needs it.
+    from ..static import get_static
+
+    return get_static() is not None
+
+
+def _time(t: datetime | None) -> float:
+    return t.timestamp() if t is not None else float("inf")
+
+
+def _merge(found: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+    """Union of the candidate sources, each pair labelled with every source that found it."""
+    seen: dict[tuple[int, int], list[str]] = {}
+    for name, pairs in found.items():
+        for a, b in pairs.tolist():
+            seen.setdefault((a, b), []).append(name)
+    if not seen:
+        return np.zeros((0, 2), dtype=np.int64), []
+    keys = sorted(seen)
+    return np.asarray(keys, dtype=np.int64), ["+".join(seen[k]) for k in keys]
+
+
+def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndarray) -> list[dict]:
+    """Candidates as pairs without comparison (``align=False``)."""
+    if not len(pairs):
+        return []
+    est = _jaccard(pairs, sig, reps)
+    return [
+        {"row_a": int(a), "row_b": int(b), "via": v, "label": "candidate", "score": round(float(j), 4),
+         "direction": "unknown", "credited": None, "coverage_a": None, "coverage_b": None}
+        for (a, b), v, j in zip(pairs.tolist(), via, est) if j >= MIN_JACCARD
+    ]
+
+
+def _jaccard(pairs: np.ndarray, sig: np.ndarray, reps: np.ndarray) -> np.ndarray:
+    """MinHash estimate of shingle Jaccard for candidate pairs given as rows."""
+    if not len(pairs):
+        return np.zeros(0)
+    return jaccard_estimate(sig, np.searchsorted(reps, pairs))
+
+
+def _write_tasks(work: Path, pairs: np.ndarray, via: list[str], n: int, jaccard: np.ndarray) -> int:
+    if not len(pairs):
+        (work / "tasks.jsonl").write_text("")
+        return 0
+    needed = np.zeros(n, dtype=bool)
+    needed[pairs.ravel()] = True
+    # Only the articles in some candidate pair are held, not the corpus.
+    docs = spooling.fetch_mask(work / "docs.parquet", needed)
+    count = 0
+    with open(work / "tasks.jsonl", "w") as f:
+        for chunk in plan(pairs, via, n, jaccard):
+            rows = sorted({r for a, b, *_ in chunk for r in (a, b)})
+            f.write(json.dumps(make_task({r: docs[r] for r in rows}, chunk)) + "\n")
+            count += 1
+    return count
+
+
+def _pair_records(aligned: list[dict], groups: list[list[int]], representative: dict[int, int], meta: _Meta) -> list[dict]:
+    """Pair results expanded to exact copies, oriented, sorted; one record per pair."""
+    members = {}
+    for g in groups:
+        head = representative[g[0]]
+        members[head] = [head] + [r for r in g if r != head]
+    out: dict[tuple[str, str], dict] = {}
+
+    def add(ra: int, rb: int, result: dict, kind: str) -> None:
+        a, b = meta.ids[ra], meta.ids[rb]
+        if a == b:
+            return
+        if b < a:
+            a, b, ra, rb = b, a, rb, ra
+            flip = {"a->b": "b->a", "b->a": "a->b"}
+            result = result | {"direction": flip.get(result["direction"], result["direction"]),
+                               "coverage_a": result["coverage_b"], "coverage_b": result["coverage_a"]}
+        edge = orient(a, b, meta.published[ra], meta.published[rb], result["direction"])
+        direction = "unknown" if edge.by == "none" else ("a->b" if edge.source == a else "b->a")
+        out[(a, b)] = {
+            "a": a, "b": b, "label": result["label"], "score": result["score"], "direction": direction,
+            "source": edge.source if edge.by != "none" else None,
+            "derived": edge.derived if edge.by != "none" else None,
+            "by": edge.by, "kind": kind, "via": result.get("via", "exact"),
+            "credited": result.get("credited"),
+            "coverage_a": result.get("coverage_a"), "coverage_b": result.get("coverage_b"),
+        }
+
+    exact = {"label": "wholly", "score": 1.0, "direction": "unknown", "via": "exact",
+             "credited": None, "coverage_a": 1.0, "coverage_b": 1.0}
+    for g in groups:
+        head = representative[g[0]]
+        for r in members[head][: MAX_EXPAND + 1]:
+            add(head, r, exact, "exact")
+    for result in aligned:
+        ra, rb = result["row_a"], result["row_b"]
+        for xa in members.get(ra, [ra])[:MAX_EXPAND]:
+            for xb in members.get(rb, [rb])[:MAX_EXPAND]:
+                add(xa, xb, result, "aligned")
+    return [out[k] for k in sorted(out)]
+
+
+def _edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int, list[Edge]]:
+    where = {m: i for i, members in enumerate(clusters) for m in members}
+    by: dict[int, list[Edge]] = {}
+    for e in edges:
+        by.setdefault(where[e.source], []).append(e)
+    return by
+
+
+def _write_outputs(out: Path, work: Path, records: list[dict], cluster_rows: list[dict], meta: _Meta) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(out / "pairs.jsonl.tmp", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    with open(out / "clusters.jsonl.tmp", "w") as f:
+        for c in cluster_rows:
+            f.write(json.dumps(c) + "\n")
+    pair_schema = pa.schema([
+        ("a", pa.string()), ("b", pa.string()), ("label", pa.string()), ("score", pa.float64()),
+        ("direction", pa.string()), ("source", pa.string()), ("derived", pa.string()), ("by", pa.string()),
+        ("kind", pa.string()), ("via", pa.string()), ("credited", pa.bool_()),
+        ("coverage_a", pa.float64()), ("coverage_b", pa.float64()),
+    ])
+    pq.write_table(pa.Table.from_pylist(records, schema=pair_schema), out / "pairs.parquet.tmp")
+    cluster_schema = pa.schema([("cluster", pa.int64()), ("members", pa.list_(pa.string())), ("root", pa.string())])
+    pq.write_table(pa.Table.from_pylist(cluster_rows, schema=cluster_schema), out / "clusters.parquet.tmp")
+
+
+def _publish(out: Path, names: list[str]) -> None:
+    for name in names:
+        (out / f"{name}.tmp").replace(out / name)

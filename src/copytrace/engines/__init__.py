@@ -1,0 +1,32 @@
+"""Engines schedule the corpus stages; they hold no logic of their own.
+
+An engine answers three calls with the shared stage functions of
+``copytrace.corpus``:
+
+- ``fingerprint(spool, keep, semantic, progress)`` → ``(sig, vec)`` for the kept
+  rows, in row order (:func:`copytrace.corpus.fingerprint.fingerprint_batch`);
+- ``lsh(sig)`` → candidate pairs of positions in ``sig``
+  (:func:`copytrace.corpus.candidates.band_keys` / ``bucket_pairs``);
+- ``align(tasks_file, n_tasks, progress)`` → pair results
+  (:func:`copytrace.corpus.align.align_task`).
+
+``local`` uses a process pool on this machine; ``spark`` runs the same
+functions as PySpark jobs.
+"""
+from __future__ import annotations
+
+from ..errors import InputError
+
+ENGINES = ("local", "spark")
+
+
+def get_engine(name: str, *, master: str | None = None, processes: int | None = None, paraphrase: bool = True):
+    if name == "local":
+        from .local import LocalEngine
+
+        return LocalEngine(processes=processes, paraphrase=paraphrase)
+    if name == "spark":
+        from .spark import SparkEngine
+
+        return SparkEngine(master=master, paraphrase=paraphrase)
+    raise InputError("--engine", f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

@@ -1,0 +1,97 @@
+"""The local engine: a process pool on this machine, no server.
+
+>>> from copytrace.engines.local import LocalEngine
+>>> engine = LocalEngine(processes=2)   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from tqdm import tqdm
+
+from ..corpus import spool
+from ..corpus.align import align_task
+from ..corpus.candidates import lsh_pairs
+from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch
+
+_PARAPHRASE = True
+
+
+def _init_worker(paraphrase: bool) -> None:
+    # Each worker is one core's worth of work; torch must not spawn its own threads on top.
+    global _PARAPHRASE
+    _PARAPHRASE = paraphrase
+    # Ctrl-C reaches the whole process group; only the parent handles it, and it
+    # terminates the pool — a worker dying mid-task would leave imap waiting forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Read by torch when alignment first imports it; importing torch here would
+    # cost every fingerprinting worker seconds for nothing.
+    os.environ["OMP_NUM_THREADS"] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _fingerprint(job: tuple[list[int], list[str], bool]):
+    return fingerprint_batch(*job)
+
+
+def _align(line: str) -> list[dict]:
+    results = align_task(json.loads(line), paraphrase=_PARAPHRASE)
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    return results
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, processes: int | None = None, paraphrase: bool = True):
+        self.processes = processes or os.cpu_count() or 1
+        self.paraphrase = paraphrase
+        self._pool = None
+
+    def _pool_(self):
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = multiprocessing.get_context().Pool(self.processes, _init_worker, (self.paraphrase,))
+        return self._pool
+
+    def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True):
+        n = int(keep.sum())
+        position = np.cumsum(keep) - 1  # row -> position among kept rows
+        sig = np.zeros((n, NUM_PERM), dtype=np.uint32)
+        vec = np.zeros((n, STATIC_DIMS), dtype=np.float16) if semantic else None
+        jobs = ((rows, texts, semantic) for rows, texts in spool.batches(spool_path, keep, size=500))
+        with tqdm(total=n, desc="fingerprint", unit="doc", disable=not progress) as bar:
+            for rows, s, v in self._pool_().imap(_fingerprint, jobs):
+                at = position[rows]
+                sig[at] = s
+                if vec is not None:
+                    vec[at] = v
+                bar.update(len(rows))
+        return sig, vec
+
+    def lsh(self, sig: np.ndarray) -> np.ndarray:
+        return lsh_pairs(sig)
+
+    def align(self, tasks_file: Path, n_tasks: int, progress: bool = True) -> Iterator[dict]:
+        with open(tasks_file) as lines, tqdm(total=n_tasks, desc="align", unit="task", disable=not progress) as bar:
+            for results in self._pool_().imap_unordered(_align, lines):
+                bar.update(1)
+                yield from results
+
+    def close(self, *, abort: bool = False) -> None:
+        if self._pool is not None:
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None

@@ -1,0 +1,142 @@
+"""copytrace scan end to end on the local engine: quality floors, outputs, bad records, Ctrl-C."""
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from copytrace.corpus.generate import generate, read_sources, score
+from copytrace.errors import InputError
+from copytrace.corpus.scan import scan
+
+DATA = Path(__file__).parent / "data"
+# Floors on the planted BBC corpus (precision of pairs, recall of planted pairs, ARI of clusters).
+PRECISION, RECALL, ARI = 0.9, 0.85, 0.85
+
+
+def small_corpus(seed=4, n_sources=120, families=15):
+    return generate(read_sources(DATA / "bbc-sample.jsonl.gz")[:n_sources], families=families, seed=seed)
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in open(path)]
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    corpus = small_corpus()
+    src = corpus.write(tmp_path_factory.mktemp("corpus"))
+    out = tmp_path_factory.mktemp("out")
+    result = scan(src, out, processes=2, progress=False)
+    return corpus, result, out
+
+
+def test_quality_floors(scanned):
+    corpus, result, out = scanned
+    pairs = read_jsonl(out / "pairs.jsonl")
+    clusters = [c["members"] for c in read_jsonl(out / "clusters.jsonl")]
+    got = score([(p["a"], p["b"]) for p in pairs], clusters, corpus)
+    assert got["precision"] >= PRECISION, got
+    assert got["recall"] >= RECALL, (got, result.errors)  # failed comparisons: errors.jsonl
+    assert got["ari"] >= ARI, got
+
+
+def test_pairs_follow_the_contract(scanned):
+    corpus, result, out = scanned
+    pairs = read_jsonl(out / "pairs.jsonl")
+    assert len(pairs) == result.pairs > 0
+    for p in pairs:
+        assert {"a", "b", "label", "score", "direction"} <= set(p)
+        assert p["label"] in ("wholly", "partially") and 0 <= p["score"] <= 1
+        assert p["direction"] in ("a->b", "b->a", "unknown")
+    table = pq.read_table(out / "pairs.parquet")
+    assert table.num_rows == len(pairs) and set(table.column_names) >= {"a", "b", "label", "score", "direction"}
+
+
+def test_direction_and_roots_follow_publication_time(scanned):
+    corpus, result, out = scanned
+    origins = {a for a, _, _ in corpus.pairs}
+    for p in read_jsonl(out / "pairs.jsonl"):
+        if p["a"] in origins or p["b"] in origins:
+            origin = p["a"] if p["a"] in origins else p["b"]
+            assert p["source"] == origin
+            assert p["direction"] == ("a->b" if p["a"] == origin else "b->a")
+    for c in read_jsonl(out / "clusters.jsonl"):
+        if len(c["members"]) > 1 and any(m in origins for m in c["members"]):
+            assert c["root"] in origins
+
+
+def test_every_article_in_one_cluster(scanned):
+    corpus, result, out = scanned
+    members = [m for c in read_jsonl(out / "clusters.jsonl") for m in c["members"]]
+    assert sorted(members) == sorted(r["id"] for r in corpus.records)
+    assert pq.read_table(out / "clusters.parquet").num_rows == result.clusters
+    report = (out / "report.html").read_text()
+    assert "Reuse by outlet" in report and "Largest clusters" in report
+    assert not (out / ".work").exists() and not list(out.glob("*.tmp"))
+
+
+def test_bad_records_are_rejected_and_the_scan_goes_on(tmp_path):
+    corpus = small_corpus(seed=9, n_sources=30, families=4)
+    path = tmp_path / "mixed.jsonl.gz"
+    with gzip.open(path, "wb") as f:
+        for r in corpus.records:
+            f.write(json.dumps(r).encode() + b"\n")
+        f.write(json.dumps({"id": "empty", "text": ""}).encode() + b"\n")
+        f.write(b"\x00\x00\x00 binary junk \xff\n")
+        f.write(json.dumps({"id": corpus.records[0]["id"], "text": "A second record with a taken id."}).encode() + b"\n")
+        f.write(b'{"id": "cut", "text": "truncated li\n')
+    result = scan(path, tmp_path / "out", semantic=False, paraphrase=False, processes=1, progress=False)
+    rejects = read_jsonl(tmp_path / "out" / "rejects.jsonl")
+    assert result.documents == len(corpus.records) and result.rejects == 4
+    reasons = " | ".join(r["reason"] for r in rejects)
+    for word in ("empty", "binary", "duplicate id", "JSON"):
+        assert word in reasons
+    assert all(r["file"] == str(path) and r["line"] > len(corpus.records) for r in rejects)
+    assert result.pairs > 0
+
+
+def test_candidate_sources_switch_off(tmp_path):
+    corpus = small_corpus(seed=5, n_sources=40, families=6)
+    src = corpus.write(tmp_path / "c")
+    lex = scan(src, tmp_path / "lex", semantic=False, paraphrase=False, processes=1, progress=False)
+    sem = scan(src, tmp_path / "sem", lexical=False, paraphrase=False, processes=1, progress=False)
+    assert set(lex.candidates) == {"lsh", "total"} and set(sem.candidates) == {"ann", "total"}
+    assert lex.pairs > 0 and sem.pairs > 0
+    with pytest.raises(InputError):
+        scan(src, tmp_path / "none", lexical=False, semantic=False, progress=False)
+
+
+def test_unreadable_corpus_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        scan(tmp_path / "nope.jsonl", tmp_path / "out", progress=False)
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text(json.dumps({"id": "x", "text": ""}) + "\n")
+    with pytest.raises(InputError, match="no readable articles"):
+        scan(empty, tmp_path / "out2", progress=False)
+
+
+def test_ctrl_c_leaves_no_complete_looking_output(tmp_path):
+    corpus = small_corpus(seed=6, n_sources=200, families=40)
+    src = corpus.write(tmp_path / "c")
+    out = tmp_path / "out"
+    code = f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2)"
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    # Interrupt once alignment has started (its bar appears on stderr).
+    seen = ""
+    deadline = time.time() + 120
+    while "align" not in seen and time.time() < deadline and proc.poll() is None:
+        seen += proc.stderr.read(64)
+    assert proc.poll() is None, seen
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches the whole process group
+    proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert not (out / "pairs.jsonl").exists() and not (out / "clusters.jsonl").exists()
+    assert not (out / "report.html").exists()
