@@ -139,15 +139,23 @@ def load(source: str | Path | Document, *, id: str | None = None) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
+    return load_bytes(data, name, id=id or path.stem)
+
+
+def load_bytes(data: bytes, name: str, *, id: str | None = None) -> Document:
+    """A Document from a file's bytes (an upload): decoded, HTML extracted, checked.
+
+    ``name`` is the file name, used in error messages and to recognise HTML.
+    """
     text = decode(data, name)
     meta: dict[str, Any] = {}
-    if path.suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+    if Path(name).suffix.lower() in HTML_SUFFIXES or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         text, meta = extract_html(text, name)
     check_text(text, name)
     published = parse_time(meta["date"], name) if meta.get("date") else None
     return Document(
         text,
-        id=id or path.stem,
+        id=id or Path(name).stem,
         title=meta.get("title"),
         outlet=meta.get("outlet"),
         url=meta.get("url"),

@@ -1,0 +1,1 @@
+"""The HTTP API and the web page (``copytrace serve``); see app.py."""

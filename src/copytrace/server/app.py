@@ -1,0 +1,368 @@
+"""The HTTP API and the web page: FastAPI under uvicorn.
+
+>>> from copytrace.server.app import serve
+>>> serve("archive.db", port=8000)                 # doctest: +SKIP
+
+or, from the shell, ``copytrace serve --db archive.db``. Then::
+
+    curl -s localhost:8000/compare -H 'content-type: application/json' \\
+         -d '{"a": "text of the first article", "b": "text of the second"}'
+    curl -s localhost:8000/compare -F a=@000.txt -F b=@003.txt     # uploads
+    curl -s localhost:8000/query -H 'content-type: application/json' -d '{"text": "…"}'
+
+OpenAPI at ``/docs``; the page at ``/``. Every error is JSON ``{"detail": "…"}``
+with a 4xx status: 400 bad input, 404 unknown document, 413 too large, 415 wrong
+content type, 422 wrong types, 503 no archive configured.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from ..document import Document, check_text, load_bytes
+from ..errors import InputError
+
+log = logging.getLogger("copytrace.server")
+STATIC = Path(__file__).parent / "static"
+MAX_TEXT = 2_000_000  # characters in one article
+MAX_BODY = 10_000_000  # bytes in one request: two articles plus metadata and encoding overhead
+MAX_BATCH = 1_000  # documents in one POST /documents
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Id = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class DocumentIn(BaseModel):
+    """An article with optional metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Text
+    id: Id | None = None
+    title: str | None = Field(None, max_length=2_000)
+    outlet: str | None = Field(None, max_length=500)
+    url: str | None = Field(None, max_length=4_000)
+    published_at: datetime | None = None
+
+    def document(self, source: str) -> Document:
+        check_text(self.text, self.id or source)
+        return Document(self.text, id=self.id or "", title=self.title, outlet=self.outlet,
+                        url=self.url, published_at=self.published_at)
+
+
+class CompareIn(BaseModel):
+    """Two articles: ``a`` and ``b`` as text, with optional ids and metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+    a: Text
+    b: Text
+    a_id: Id | None = None
+    b_id: Id | None = None
+    a_meta: dict[str, Any] | None = Field(None, description="title, outlet, url, published_at of a")
+    b_meta: dict[str, Any] | None = None
+    paraphrase: bool = True
+
+
+class QueryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Text
+    id: Id | None = None
+    limit: int = Field(10, ge=1, le=50)
+    paraphrase: bool = True
+
+
+class DocumentsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    documents: list[DocumentIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+_meta = TypeAdapter(DocumentIn)
+
+# The models' Rust tokenizers fail ("Already borrowed") when two threads use one at
+# once, so requests take turns through the pipeline; on 2 cores, torch's own threads
+# keep the CPUs busy anyway. Parsing, validation and I/O stay concurrent.
+_pipeline = threading.Lock()
+
+
+def _one_at_a_time(fn):
+    """``fn`` under the pipeline lock; a bug inside it becomes a JSON 500, not a dropped connection."""
+
+    def locked(*args, **kwargs):
+        with _pipeline:
+            try:
+                return fn(*args, **kwargs)
+            except (InputError, HTTPException):
+                raise
+            except Exception as exc:
+                # Re-raised past the app, uvicorn would close the connection; answer instead.
+                log.exception("pipeline failed")
+                raise HTTPException(500, f"internal error: {type(exc).__name__}: {exc}") from None
+
+    return locked
+
+
+def create_app(db: str | Path | None = None, *, model: str | None = None, warm: bool = True) -> FastAPI:
+    """The app; ``db`` is the archive's SQLite file (None: compare only).
+
+    ``warm`` loads the sentence model at start-up so no request pays for it.
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if db is not None:
+            from ..index import Index
+
+            app.state.index = Index(db, model=model)
+        if warm:
+            await run_in_threadpool(_warm_up, app.state.index, model)
+        try:
+            yield
+        finally:
+            if app.state.index is not None:
+                app.state.index.close()
+
+    app = FastAPI(
+        title="copytrace",
+        version="0.1.0",
+        summary="How a news story travelled: reused passages, paraphrases, changed facts, credits.",
+        lifespan=lifespan,
+    )
+    app.state.index = None
+    app.state.model = model
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
+    _errors(app)
+    _routes(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _warm_up(index, model: str | None) -> None:
+    """Load the models once, at start-up, so that no request pays for them."""
+    from .. import compare
+
+    text = "The council approved the new budget on Monday, officials said."
+    compare(text, text.replace("Monday", "Tuesday"), model=model)
+    if index is not None:
+        index.candidates(text)  # the static document model and the vector index
+
+
+def _routes(app: FastAPI) -> None:
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        index = app.state.index
+        return {"status": "ok", "archive": index is not None, "documents": len(index) if index is not None else None}
+
+    @app.post(
+        "/compare",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": CompareIn.model_json_schema()},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["a", "b"],
+                            "properties": {
+                                "a": {"type": "string", "format": "binary"},
+                                "b": {"type": "string", "format": "binary"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    )
+    async def compare_endpoint(request: Request, include_text: bool = False) -> JSONResponse:
+        """Compare two articles → the comparison JSON (PRODUCT.md).
+
+        Send JSON ``{"a": text, "b": text}`` or a multipart form with files ``a`` and
+        ``b`` (.txt or .html; encodings detected, HTML reduced to its article text).
+        ``include_text=true`` adds ``texts`` — the texts the offsets index.
+        """
+        a, b, paraphrase = await _compare_input(request)
+        from .. import compare
+
+        result = await run_in_threadpool(_one_at_a_time(compare), a, b, paraphrase=paraphrase, model=app.state.model)
+        out = result.to_dict()
+        if include_text:
+            out["texts"] = {"a": result.a.text, "b": result.b.text}
+        return JSONResponse(out)  # already plain JSON types: skip FastAPI's re-encoding
+
+    @app.post("/documents", status_code=201)
+    async def add_documents(body: DocumentsIn | DocumentIn) -> dict[str, Any]:
+        """Add one article (an object) or many (``{"documents": [...]}``) to the archive."""
+        index = _index(app)
+        items = body.documents if isinstance(body, DocumentsIn) else [body]
+        docs = [d.document(f"documents[{i}]") for i, d in enumerate(items)]
+        result = await run_in_threadpool(_one_at_a_time(index.add), docs)
+        return {"added": result.added, "skipped": result.skipped, "ids": [d.id for d in docs]}
+
+    @app.get("/documents/{doc_id:path}")
+    def get_document(doc_id: str) -> dict[str, Any]:
+        doc = _index(app).get(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document with id {doc_id!r}")
+        return _document_json(doc)
+
+    @app.post("/query")
+    async def query(body: QueryIn) -> JSONResponse:
+        """The archived articles this text reuses or that reuse it, best first, each with its comparison."""
+        index = _index(app)
+        doc = DocumentIn(text=body.text, id=body.id).document("text")
+        matches = await run_in_threadpool(_one_at_a_time(index.query), doc, body.limit, paraphrase=body.paraphrase)
+        return JSONResponse({
+            "query": {"id": doc.id, "length": len(doc.text)},
+            "matches": [{**m.to_dict(), "text": m.document.text} for m in matches],
+        })
+
+
+async def _compare_input(request: Request) -> tuple[Document, Document, bool]:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        raw = await request.body()
+        if not raw.strip():
+            raise HTTPException(400, "request body is empty: send {\"a\": text, \"b\": text}")
+        try:
+            body = CompareIn.model_validate_json(raw)
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors()) from None
+        return _with_meta(body.a, body.a_id, body.a_meta, "a"), _with_meta(body.b, body.b_id, body.b_meta, "b"), body.paraphrase
+    if kind == "multipart/form-data":
+        form = await request.form()
+        missing = [side for side in ("a", "b") if form.get(side) is None]
+        if missing:
+            raise HTTPException(400, f"form field {missing[0]!r} is missing: upload two files, a and b")
+        docs = []
+        for side in ("a", "b"):
+            part = form[side]
+            if isinstance(part, str):
+                docs.append(_with_meta(part, None, None, side))
+            else:
+                docs.append(_upload(await part.read(), part.filename or side, side))
+        return docs[0], docs[1], str(form.get("paraphrase", "true")).lower() != "false"
+    raise HTTPException(415, "send application/json or multipart/form-data")
+
+
+def _with_meta(text: str, doc_id: str | None, meta: dict[str, Any] | None, side: str) -> Document:
+    if len(text) > MAX_TEXT:
+        raise HTTPException(413, f"{side}: text is too long ({len(text):,} characters; the limit is {MAX_TEXT:,})")
+    fields = dict(meta or {})
+    try:
+        return _meta.validate_python({**fields, "text": text, "id": doc_id or fields.get("id")}).document(side)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": (f"{side}_meta", *e["loc"])} for e in exc.errors()]) from None
+
+
+def _upload(data: bytes, filename: str, side: str) -> Document:
+    if len(data) > MAX_TEXT * 4:  # 4 bytes a character at most in UTF-8
+        raise HTTPException(413, f"{filename}: file is too large ({len(data):,} bytes)")
+    doc = load_bytes(data, filename, id=Path(filename).stem or side)
+    if len(doc.text) > MAX_TEXT:
+        raise HTTPException(413, f"{filename}: text is too long ({len(doc.text):,} characters; the limit is {MAX_TEXT:,})")
+    return doc
+
+
+def _index(app: FastAPI):
+    if app.state.index is None:
+        raise HTTPException(503, "no archive: start the server with --db FILE")
+    return app.state.index
+
+
+def _document_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        "length": len(doc.text),
+        "text": doc.text,
+        "meta": jsonable_encoder(doc.meta),
+    }
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(InputError)
+    async def input_error(request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        # Still JSON with a message; the traceback goes to the server log.
+        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # One readable line first, the full list for programs after it.
+        errors = jsonable_encoder(exc.errors(), exclude={"input", "ctx", "url"})
+        lines = []
+        for e in errors:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
+            lines.append(f"{where}: {e.get('msg', 'invalid')}")
+        # A text over the size limit is "too large" (413), not merely malformed.
+        status = 413 if any(e.get("type") in {"string_too_long", "too_long"} for e in errors) else 422
+        return JSONResponse({"detail": "; ".join(lines) or "invalid request", "errors": errors}, status_code=status)
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413, even when it is streamed."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or {}).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await _too_large(send, self.limit)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge(413, f"request body is too large (the limit is {self.limit:,} bytes)")
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body parsing passes it through as a 413."""
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"detail": f"request body is too large (the limit is {limit:,} bytes)"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000, *, model: str | None = None) -> None:
+    """Run the server until Ctrl-C (what ``copytrace serve`` calls)."""
+    import uvicorn
+
+    uvicorn.run(create_app(db, model=model), host=host, port=port, log_level="info")

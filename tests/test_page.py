@@ -1,0 +1,83 @@
+"""The web page in real headless Chromium against the real server."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from browser_support import chromium_page, running_server  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def test_compare_two_seeds_side_by_side(tmp_path, seeds):
+    a, b = seeds
+    with running_server(None) as url, chromium_page(tmp_path) as page:
+        page.goto(url + "/")
+        page.fill("#text-a", a)
+        page.fill("#text-b", b)
+        page.click("#compare-button")
+        page.wait_for_selector(".pane .m-verbatim")
+
+        assert page.locator("#compare-button").is_enabled()
+        assert page.locator(".pane-a .m-verbatim").count() > 0 and page.locator(".pane-b .m-verbatim").count() > 0
+        assert page.locator(".pane .m-paraphrase").count() > 0
+        assert page.locator(".pane .m-change").count() > 0
+        assert page.locator(".changes li").count() > 0
+        legend = page.locator(".legend").inner_text().lower()
+        for word in ("verbatim", "paraphrase", "added", "dropped", "credited", "boilerplate", "number", "hedge"):
+            assert word in legend
+        # each side shows its own text, unchanged, so offsets drawn are offsets given
+        assert page.locator(".pane-a .text").inner_text() == a
+        assert page.locator(".pane-b .text").inner_text() == b
+
+        # clicking a verbatim passage highlights its counterpart on the other side
+        first = page.locator(".pane-a .m-verbatim[data-pair]").first
+        pair = first.get_attribute("data-pair").split()[0]
+        first.click()
+        counterpart = page.locator(f'.pane-b [data-pair~="{pair}"]').first
+        page.wait_for_function(
+            "p => document.querySelector(`.pane-b [data-pair~=\"${p}\"]`).classList.contains('is-active')", arg=pair
+        )
+        assert "is-active" in counterpart.get_attribute("class")
+        assert page.locator(".pane-a .is-active").count() >= 1
+        # the highlighted counterpart is the same words
+        left = " ".join(page.locator(f'.pane-a [data-pair~="{pair}"]').all_inner_texts()).split()
+        right = " ".join(page.locator(f'.pane-b [data-pair~="{pair}"]').all_inner_texts()).split()
+        assert left[-1].strip(".,") == right[-1].strip(".,")
+        page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+        assert (tmp_path / "compare.png").stat().st_size > 10_000
+
+
+def test_bad_input_shows_the_servers_message(tmp_path):
+    with running_server(None) as url, chromium_page(tmp_path) as page:
+        page.goto(url + "/")
+        page.fill("#text-a", "   ")
+        page.fill("#text-b", "Some words.")
+        page.click("#compare-button")
+        page.wait_for_selector("#compare-status.error")
+        assert "empty" in page.locator("#compare-status").inner_text().lower()
+
+
+def test_archive_query_lists_matches_that_open_side_by_side(tmp_path, seeds):
+    from copytrace.document import Document
+    from copytrace.index import Index
+
+    a, b = seeds
+    db = tmp_path / "archive.db"
+    with Index(db) as index:
+        index.add([Document(a, id="seed-000", title="U.S. strikes back", outlet="Fox News")])
+    with running_server(db) as url, chromium_page(tmp_path) as page:
+        page.goto(url + "/")
+        page.click("#tab-archive")
+        page.fill("#query-text", b)
+        page.click("#query-button")
+        page.wait_for_selector("#matches li")
+        assert "U.S. strikes back" in page.locator("#matches li").first.inner_text()
+        assert page.locator("#query-button").is_enabled()  # ready for the next article
+        page.locator("#matches li button").first.click()
+        page.wait_for_selector("#match-view .pane-b .m-verbatim")
+        assert page.locator("#match-view .pane-b .text").inner_text() == a
+        page.screenshot(path=str(tmp_path / "archive.png"), full_page=True)
