@@ -48,6 +48,16 @@ class Document:
     def content_hash(self) -> str:
         return content_id(self.text)
 
+    def describe(self) -> dict[str, Any]:
+        """The metadata as JSON-ready values (no text)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+        }
+
 
 def content_id(text: str) -> str:
     """A short, stable id derived from the text itself."""

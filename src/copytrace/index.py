@@ -129,13 +129,8 @@ class Match:
         return self.comparison.verdict.score
 
     def to_dict(self) -> dict[str, Any]:
-        d = self.document
         return {
-            "id": d.id,
-            "title": d.title,
-            "outlet": d.outlet,
-            "url": d.url,
-            "published_at": d.published_at.isoformat() if d.published_at else None,
+            **self.document.describe(),
             "label": self.comparison.verdict.label,
             "score": round(self.score, 4),
             "via": list(self.via),

@@ -287,11 +287,7 @@ def _index(app: FastAPI):
 
 def _document_json(doc: Document) -> dict[str, Any]:
     return {
-        "id": doc.id,
-        "title": doc.title,
-        "outlet": doc.outlet,
-        "url": doc.url,
-        "published_at": doc.published_at.isoformat() if doc.published_at else None,
+        **doc.describe(),
         "length": len(doc.text),
         "text": doc.text,
         "meta": jsonable_encoder(doc.meta),
