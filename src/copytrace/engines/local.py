@@ -60,7 +60,12 @@ class LocalEngine:
         if self._pool is None:
             import multiprocessing
 
-            self._pool = multiprocessing.get_context().Pool(self.processes, _init_worker, (self.paraphrase,))
+            # forkserver, not fork: a process that already runs torch, tokenizer or
+            # server threads (a notebook, the server, a test session) can deadlock
+            # a forked child on a lock some thread held at the fork.
+            self._pool = multiprocessing.get_context("forkserver").Pool(
+                self.processes, _init_worker, (self.paraphrase,)
+            )
         return self._pool
 
     def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True):
