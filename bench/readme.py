@@ -204,8 +204,36 @@ def speed_table(results: dict | None) -> str:
             for n, value in _lookup(result, path):
                 if isinstance(value, (int, float, str)):
                     lines.append(f"| {name} | {label.format(n=_fmt(int(n)) if n and n.isdigit() else n)} | {_fmt(value)} |")
+    scan = results["benches"].get("scan", {})
+    if scan.get("status") == "ok":
+        lines += ["", *scan_table(scan["result"])]
     lines += ["", "Every figure: `python -m bench` (all of them in bench/results.json); regenerate: `python bench/readme.py`."]
     return "\n".join(lines)
+
+
+def scan_table(result: dict) -> list[str]:
+    """The corpus-scan comparison: every tool on the same planted-duplicate corpora, same cores."""
+    lines = [
+        f"Corpus scan on planted-duplicate corpora built from BBC News ({result.get('cores', '?')} cores; "
+        f"copytrace rows are candidates + clusters, alignment not included):",
+        "",
+        "| articles | tool | seconds | articles/s | peak MB | pair precision | pair recall | ARI | hours per 1M |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    hours = result.get("hours_per_million", {})
+    for size, entry in result.get("sizes", {}).items():
+        for row in entry.get("rows", []):
+            lines.append(
+                f"| {int(size):,} | {row['tool']} | {_fmt(row.get('seconds'))} | {_fmt(row.get('docs_per_s'))} | "
+                f"{_fmt(row.get('peak_mb'))} | {_fmt(row.get('precision'))} | {_fmt(row.get('recall'))} | "
+                f"{_fmt(row.get('ari'))} | {_fmt(hours.get(row['tool'])) if size == max(result['sizes'], key=int) else ''} |"
+            )
+    lines.append("")
+    for size, entry in result.get("sizes", {}).items():
+        if entry.get("ratios"):
+            lines.append(f"- ratios at {int(size):,} articles: "
+                         + "; ".join(f"{k} {_fmt(v)}" for k, v in entry["ratios"].items()))
+    return lines
 
 
 # -- the README -----------------------------------------------------------------------------------
