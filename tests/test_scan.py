@@ -1,6 +1,8 @@
 """copytrace scan end to end on the local engine: quality floors, outputs, bad records, Ctrl-C."""
 import gzip
+import html
 import json
+import re
 import os
 import signal
 import subprocess
@@ -80,6 +82,25 @@ def test_every_article_in_one_cluster(scanned):
     report = (out / "report.html").read_text()
     assert "Reuse by outlet" in report and "Largest clusters" in report
     assert not (out / ".work").exists() and not list(out.glob("*.tmp"))
+
+
+def test_report_links_pairs_to_side_by_side_views(scanned):
+    corpus, result, out = scanned
+    report = (out / "report.html").read_text()
+    links = re.findall(r"href='(views/\d+\.html)'", report)
+    assert links, "the report links no pair to its side-by-side view"
+    texts = {r["id"]: r["text"] for r in corpus.records}
+    pairs = {(p["a"], p["b"]) for p in read_jsonl(out / "pairs.jsonl")}
+    for link in links[:3]:
+        row = re.search(r"<tr><td><code>([^<]+)</code></td><td><code>([^<]+)</code></td><td><a href='"
+                        + re.escape(link), report)
+        a, b = html.unescape(row.group(1)), html.unescape(row.group(2))
+        assert (a, b) in pairs
+        page = (out / link).read_text(encoding="utf-8")
+        # the view embeds both articles' texts (JSON-escaped), so a sentence of each is in it
+        for doc in (a, b):
+            first = texts[doc].split(".")[0][:40]
+            assert json.dumps(first)[1:-1] in page or html.escape(first) in page
 
 
 def test_bad_records_are_rejected_and_the_scan_goes_on(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 LARGEST = 20
+VIEWS = 40  # side-by-side pages written with a scan, for the first pairs the report lists
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
@@ -45,10 +46,27 @@ def outlet_table(pairs: Sequence[Mapping], outlet_of: Mapping[str, str | None]) 
     return dict(table)
 
 
+def reported_pairs(pairs: Sequence[Mapping], clusters: Sequence[Mapping], most: int = VIEWS) -> list[tuple[str, str]]:
+    """The (a, b) pairs the report's "largest clusters" section lists, in its order (at most ``most``)."""
+    shown: list[tuple[str, str]] = []
+    by_member: dict[str, list[Mapping]] = defaultdict(list)
+    for p in pairs:
+        by_member[p["a"]].append(p)
+    for c in [c for c in clusters if len(c["members"]) > 1][:LARGEST]:
+        for m in sorted(c["members"]):
+            shown += [(p["a"], p["b"]) for p in by_member.get(m, [])]
+    return shown[:most]
+
+
 def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[Mapping],
                  outlet_of: Mapping[str, str | None], *, n_docs: int, n_rejects: int, n_errors: int = 0,
-                 candidates: Mapping[str, int], seconds: Mapping[str, float]) -> Path:
-    """Write ``report.html`` for a finished scan and return its path."""
+                 candidates: Mapping[str, int], seconds: Mapping[str, float],
+                 views: Mapping[tuple[str, str], str] | None = None) -> Path:
+    """Write ``report.html`` for a finished scan and return its path.
+
+    ``views`` maps a pair to its side-by-side page (relative to the report); listed pairs link to it.
+    """
+    views = views or {}
     e = html.escape
     labels = Counter(p["label"] for p in pairs)
     multi = [c for c in clusters if len(c["members"]) > 1]
@@ -88,7 +106,8 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
     for p in pairs:
         by_member[p["a"]].append(p)
     parts.append(f"<h2>Largest clusters</h2><p>{min(LARGEST, len(multi))} of {len(multi):,} clusters with reuse. "
-                 "Each pair can be opened side by side with <code>copytrace compare A B --format html</code>.</p>")
+                 "A pair's label opens it side by side (the first pairs listed; any other pair: "
+                 "<code>copytrace compare A B --format html</code>).</p>")
     for c in multi[:LARGEST]:
         members = set(c["members"])
         parts.append(f"<h3 id='cluster-{c['cluster']}'>Cluster {c['cluster']} — {len(members)} articles, root "
@@ -97,7 +116,9 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
         for m in sorted(members):
             for p in by_member.get(m, []):
                 who = f"{e(p['source'])} → {e(p['derived'])} (by {e(p.get('by', ''))})" if p.get("source") else "unknown"
-                parts.append(f"<tr><td><code>{e(p['a'])}</code></td><td><code>{e(p['b'])}</code></td><td>{e(p['label'])}</td>"
+                link = views.get((p["a"], p["b"]))
+                label = f"<a href='{e(link)}'>{e(p['label'])}</a>" if link else e(p["label"])
+                parts.append(f"<tr><td><code>{e(p['a'])}</code></td><td><code>{e(p['b'])}</code></td><td>{label}</td>"
                              f"<td class=n>{p['score']:.2f}</td><td>{who}</td><td>{e(str(p.get('credited')))}</td></tr>")
         parts.append("</table>")
     parts.append("</body></html>")

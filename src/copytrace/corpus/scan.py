@@ -39,7 +39,7 @@ from .candidates import exact_groups, jaccard_estimate, neighbour_pairs, text_ke
 from .cluster import clusters as find_clusters
 from .provenance import Edge, orient, root
 from .read import Reject, read_corpus
-from .report import write_report
+from .report import reported_pairs, write_report
 from ..engines import get_engine
 from ..errors import InputError
 
@@ -112,6 +112,8 @@ def scan(
     # Outputs of an earlier run must not pass for this run's if it is interrupted.
     for name in OUTPUTS:
         (out / name).unlink(missing_ok=True)
+    for views in (out / "views", out / "views.tmp"):
+        shutil.rmtree(views, ignore_errors=True)
 
     seconds: dict[str, float] = {}
     runner = None
@@ -182,9 +184,12 @@ def scan(
 
         _write_outputs(out, work, records, cluster_rows, meta)
         candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(len(pairs))}
+        views = _write_views(out / "views.tmp", work / "docs.parquet", reported_pairs(records, cluster_rows), meta,
+                             paraphrase and align)
         write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
-                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds)
+                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views)
         _publish(out, OUTPUTS)
+        (out / "views.tmp").replace(out / "views")
         runner.close()
         runner = None
         shutil.rmtree(work, ignore_errors=True)
@@ -195,7 +200,7 @@ def scan(
         if runner is not None:
             runner.close(abort=True)
         for tmp in out.glob("*.tmp"):
-            tmp.unlink(missing_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
         raise
 
 
@@ -357,6 +362,21 @@ def _write_outputs(out: Path, work: Path, records: list[dict], cluster_rows: lis
     pq.write_table(pa.Table.from_pylist(records, schema=pair_schema), out / "pairs.parquet.tmp")
     cluster_schema = pa.schema([("cluster", pa.int64()), ("members", pa.list_(pa.string())), ("root", pa.string())])
     pq.write_table(pa.Table.from_pylist(cluster_rows, schema=cluster_schema), out / "clusters.parquet.tmp")
+
+
+def _write_views(target: Path, spool_path: Path, shown: list[tuple[str, str]], meta, paraphrase: bool) -> dict:
+    """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``."""
+    from ..pipeline import compare
+    from ..render.html import render_html
+
+    target.mkdir()
+    row_of = {doc_id: row for row, doc_id in enumerate(meta.ids)}
+    links = {}
+    for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
+        doc_a, doc_b = spooling.fetch(spool_path, [row_of[a], row_of[b]])
+        (target / f"{k}.html").write_text(render_html(compare(doc_a, doc_b, paraphrase=paraphrase)), encoding="utf-8")
+        links[(a, b)] = f"views/{k}.html"
+    return links
 
 
 def _publish(out: Path, names: list[str]) -> None:
