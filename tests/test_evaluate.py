@@ -11,7 +11,7 @@ from copytrace.evaluate import calibrate as cal
 from copytrace.evaluate.datasets import load_clough_stevenson
 from copytrace.evaluate.run import evaluate, fit_defaults, relabel
 from copytrace.segment import segment
-from copytrace.verdict import DEFAULT, Evidence, judge
+from copytrace.verdict import DEFAULT, Evidence
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "clough-stevenson"  # task a: 4 cut, 3 light, 3 heavy, 9 non

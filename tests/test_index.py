@@ -67,10 +67,12 @@ def test_same_id_new_text_replaces(tmp_path, bbc):
         assert len(index) == 5
         assert index.get(bbc[0].id).text.endswith("correction was appended.")
         # the old version's band keys are gone: nothing dangles
-        orphans = index._db.execute(
-            "SELECT count(*) FROM bands WHERE n NOT IN (SELECT n FROM documents)"
-        ).fetchone()[0]
-        assert orphans == 0
+        assert _orphan_band_keys(index) == 0
+
+
+def _orphan_band_keys(index) -> int:
+    """Band keys whose document is gone: a half-written or half-replaced article."""
+    return index._db.execute("SELECT count(*) FROM bands WHERE n NOT IN (SELECT n FROM documents)").fetchone()[0]
 
 
 def test_interrupted_add_keeps_committed_batches_only(tmp_path, bbc):
@@ -89,10 +91,7 @@ def test_interrupted_add_keeps_committed_batches_only(tmp_path, bbc):
     with Index(db) as index:
         assert len(index) == 16  # two whole batches, nothing of the third
         assert sorted(index.ids()) == sorted(d.id for d in bbc[:16])
-        orphans = index._db.execute(
-            "SELECT count(*) FROM bands WHERE n NOT IN (SELECT n FROM documents)"
-        ).fetchone()[0]
-        assert orphans == 0
+        assert _orphan_band_keys(index) == 0
 
 
 def test_wal_mode_and_blobs(tmp_path, bbc):

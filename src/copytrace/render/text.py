@@ -12,6 +12,7 @@ import textwrap
 
 from ..comparison import Comparison
 from ..types import Span
+from .what_changed import what_changed_section
 
 LABELS = {"wholly": "wholly derived", "partially": "partially derived", "non": "not derived"}
 
@@ -30,12 +31,7 @@ def render_text(c: Comparison, width: int = 100) -> str:
     ]
     if c.passages:
         lines += _side_by_side(c, width)
-    try:
-        from .what_changed import what_changed_section
-    except ImportError:  # the change analysis section ships with analyse/
-        pass
-    else:
-        lines += ["", what_changed_section(c, width)]
+    lines += ["", what_changed_section(c, width)]
     return "\n".join(lines).rstrip() + "\n"
 
 
