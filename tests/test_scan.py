@@ -57,6 +57,9 @@ def test_pairs_follow_the_contract(scanned):
         assert {"a", "b", "label", "score", "direction"} <= set(p)
         assert p["label"] in ("wholly", "partially") and 0 <= p["score"] <= 1
         assert p["direction"] in ("a->b", "b->a", "unknown")
+        assert isinstance(p["model"], bool)
+    # Copies are settled by verbatim passages alone; the sentence model is for the rest.
+    assert any(not p["model"] for p in pairs if p["kind"] == "aligned")
     table = pq.read_table(out / "pairs.parquet")
     assert table.num_rows == len(pairs) and set(table.column_names) >= {"a", "b", "label", "score", "direction"}
 
@@ -128,10 +131,24 @@ def test_candidate_sources_switch_off(tmp_path):
     src = corpus.write(tmp_path / "c")
     lex = scan(src, tmp_path / "lex", semantic=False, paraphrase=False, processes=1, progress=False)
     sem = scan(src, tmp_path / "sem", lexical=False, paraphrase=False, processes=1, progress=False)
-    assert set(lex.candidates) == {"lsh", "total"} and set(sem.candidates) == {"ann", "total"}
+    assert set(lex.candidates) == {"lsh", "total", "aligned"} and set(sem.candidates) == {"ann", "total", "aligned"}
     assert lex.pairs > 0 and sem.pairs > 0
     with pytest.raises(InputError):
         scan(src, tmp_path / "none", lexical=False, semantic=False, progress=False)
+
+
+def test_neighbours_sharing_no_shingle_are_not_aligned_unless_the_threshold_allows():
+    import numpy as np
+
+    from copytrace.corpus.scan import _worth_aligning
+
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
+    via = ["lsh", "ann", "ann", "lsh+ann"]
+    jaccard = np.array([0.0, 0.0, 0.04, 0.0])
+    kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.2)
+    assert kept.tolist() == [[0, 1], [1, 2], [2, 3]] and kept_via == ["lsh", "ann", "lsh+ann"]
+    # A threshold paraphrases alone can reach (weight 0.1): every neighbour is compared.
+    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.1)[0]) == 4
 
 
 def test_unreadable_corpus_is_an_input_error(tmp_path):

@@ -11,6 +11,7 @@ Every shell (CLI, server, index, corpus scan) comes through :func:`compare`.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .align.paraphrase import align_paraphrases
@@ -23,10 +24,49 @@ from .analyse.coverage import covered_share, uncovered, word_mask
 from .comparison import Comparison
 from .document import Document, as_document
 from .segment import Segmented, segment
-from .types import Attribution, Boilerplate, Passage, Span
+from .types import Attribution, Boilerplate, Passage, Span, Verdict
 from .verdict import DEFAULT, Evidence, Thresholds, judge
 
 SENTENCE_PAIR_SHARE = 0.3  # passages covering this much of a sentence pair make it one unit for change analysis
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One article after the stages that look at it alone.
+
+    A corpus scan prepares each article once and judges it against every
+    candidate it has, instead of segmenting it again for each pair.
+    """
+
+    doc: Document
+    seg: Segmented
+    boilerplate: list[Span]
+    credits: list[tuple[str, Span]]
+
+
+def prepare(doc: str | Document, id: str = "a") -> Prepared:
+    """Segment one article and find its boilerplate and credits."""
+    doc = as_document(doc, id=id)
+    seg = segment(doc.text)
+    return Prepared(doc, seg, find_boilerplate(seg), find_attributions(seg))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict of a pair without the passages, changes and rendering.
+
+    ``used_model`` says whether the sentence model ran: :func:`judge_pair`
+    skips it when no paraphrase it could find would change the label or the
+    direction, and then ``verdict.score`` is the lexical score (at most
+    ``paraphrase_weight`` x the uncovered share below the full one).
+    """
+
+    verdict: Verdict
+    evidence: Evidence
+    coverage_a: float
+    coverage_b: float
+    credited: bool | None
+    used_model: bool
 
 
 def compare(
@@ -43,29 +83,16 @@ def compare(
     sentence model (lexical alignment only); ``model`` names another
     sentence-transformers model than the default all-MiniLM-L6-v2.
     """
-    da, db = as_document(a, id="a"), as_document(b, id="b")
-    sa, sb = segment(da.text), segment(db.text)
-    bp_a, bp_b = find_boilerplate(sa), find_boilerplate(sb)
+    pa, pb = prepare(a, "a"), prepare(b, "b")
+    da, db, sa, sb = pa.doc, pb.doc, pa.seg, pb.seg
+    bp_a, bp_b = pa.boilerplate, pb.boilerplate
 
     verbatim = align_verbatim(sa, sb, skip_a=bp_a, skip_b=bp_b)
     quotes = align_quotes(sa, sb)
-    para: list[Passage] = []
-    if paraphrase:
-        from .embed import get_encoder
-
-        para = align_paraphrases(
-            sa,
-            sb,
-            get_encoder(model),
-            covered_a=[p.a for p in verbatim],
-            covered_b=[p.b for p in verbatim],
-            skip_a=bp_a,
-            skip_b=bp_b,
-        )
+    para = _paraphrases(pa, pb, verbatim, model) if paraphrase else []
     passages = sorted(verbatim + para, key=lambda p: (p.a.start, p.b.start))
 
-    credits_a, credits_b = find_attributions(sa), find_attributions(sb)
-    evidence = _evidence(sa, sb, verbatim, para, bp_a, bp_b, da, db, credits_a, credits_b, thresholds)
+    evidence = _evidence(pa, pb, verbatim, para, thresholds)
     verdict = judge(evidence, thresholds)
 
     changes = find_changes(sa, sb, change_units(sa, sb, passages)) if passages else []
@@ -78,9 +105,6 @@ def compare(
     added = uncovered(der, der_cov, der_bp) if has_reuse else []
     dropped = uncovered(src, src_cov, src_bp) if has_reuse else []
 
-    source_doc, derived_credits = (db, credits_a) if source_is_b else (da, credits_b)
-    credited = credits(derived_credits, source_doc.outlet) if (has_reuse and source_doc.outlet) else None
-
     return Comparison(
         a=da,
         b=db,
@@ -88,8 +112,8 @@ def compare(
         passages=tuple(passages),
         changes=tuple(changes),
         attributions=tuple(
-            [Attribution("a", name, span) for name, span in credits_a]
-            + [Attribution("b", name, span) for name, span in credits_b]
+            [Attribution("a", name, span) for name, span in pa.credits]
+            + [Attribution("b", name, span) for name, span in pb.credits]
         ),
         added=tuple(added),
         dropped=tuple(dropped),
@@ -101,12 +125,100 @@ def compare(
             "a_verbatim": evidence.verbatim_a,
             "b_verbatim": evidence.verbatim_b,
         },
-        credited=credited,
+        credited=_credited(verdict, pa, pb),
         evidence=evidence,
     )
 
 
-def _evidence(sa, sb, verbatim, para, bp_a, bp_b, da, db, credits_a, credits_b, thresholds) -> Evidence:
+def judge_pair(
+    a: Prepared,
+    b: Prepared,
+    *,
+    paraphrase: bool = True,
+    model: str | None = None,
+    thresholds: Thresholds = DEFAULT,
+    floor: float = 0.0,
+) -> Judgement:
+    """The verdict of :func:`compare` for two prepared articles, with less work.
+
+    No quotes, changes or added/dropped text, and the sentence model only runs
+    when the lexical evidence leaves the verdict open: paraphrases add at most
+    ``paraphrase_weight`` x the uncovered share to either side, so when every
+    such addition gives the same label and direction, they are not looked for.
+    A caller that drops pairs scoring below ``floor`` (the corpus scan) passes
+    it, and a pair that cannot reach it is not looked at further either.
+
+    >>> j = judge_pair(prepare("Four militants were killed in the strike on Thursday."),
+    ...                prepare("Four militants were killed in the strike on Thursday.", "b"))
+    >>> j.verdict.label, j.used_model
+    ('wholly', False)
+    """
+    verbatim = align_verbatim(a.seg, b.seg, skip_a=a.boilerplate, skip_b=b.boilerplate)
+    evidence = _evidence(a, b, verbatim, [], thresholds)
+    para: list[Passage] = []
+    used = paraphrase and not settled(evidence, thresholds, floor)
+    if used:
+        para = _paraphrases(a, b, verbatim, model)
+        evidence = _evidence(a, b, verbatim, para, thresholds)
+    verdict = judge(evidence, thresholds)
+    passages = verbatim + para
+    return Judgement(
+        verdict=verdict,
+        evidence=evidence,
+        coverage_a=covered_share(a.seg, [p.a for p in passages], a.boilerplate),
+        coverage_b=covered_share(b.seg, [p.b for p in passages], b.boilerplate),
+        credited=_credited(verdict, a, b),
+        used_model=used,
+    )
+
+
+def settled(evidence: Evidence, thresholds: Thresholds = DEFAULT, floor: float = 0.0) -> bool:
+    """Whether no paraphrase evidence could change the label or the direction.
+
+    Paraphrases can add to each side at most what verbatim passages left
+    uncovered. The score rises with that addition and the direction's lean is
+    linear in it, so the four extreme cases bound every outcome. Outcomes
+    scoring below ``floor`` count as one ("not reuse", whatever the label).
+
+    >>> settled(Evidence(verbatim_a=0.5, verbatim_b=0.5))       # partially either way, direction open
+    False
+    >>> settled(Evidence(verbatim_a=0.6, verbatim_b=0.97))      # b is made of a: wholly, a->b
+    True
+    >>> settled(Evidence(verbatim_a=0.05, verbatim_b=0.05), floor=0.2)  # cannot reach 0.2
+    True
+    """
+    outcomes = set()
+    for pa in (0.0, 1.0 - evidence.verbatim_a):
+        for pb in (0.0, 1.0 - evidence.verbatim_b):
+            v = judge(replace(evidence, paraphrase_a=pa, paraphrase_b=pb), thresholds)
+            outcomes.add((v.label, v.direction) if v.score >= floor else "below")
+    return len(outcomes) == 1
+
+
+def _paraphrases(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> list[Passage]:
+    from .embed import get_encoder
+
+    return align_paraphrases(
+        a.seg,
+        b.seg,
+        get_encoder(model),
+        covered_a=[p.a for p in verbatim],
+        covered_b=[p.b for p in verbatim],
+        skip_a=a.boilerplate,
+        skip_b=b.boilerplate,
+    )
+
+
+def _credited(verdict: Verdict, a: Prepared, b: Prepared) -> bool | None:
+    """Whether the derived text credits the source's outlet (None: no reuse, or outlet unknown)."""
+    source, derived = (b, a) if verdict.direction == "b->a" else (a, b)
+    if verdict.label == "non" or not source.doc.outlet:
+        return None
+    return credits(derived.credits, source.doc.outlet)
+
+
+def _evidence(a: Prepared, b: Prepared, verbatim, para, thresholds) -> Evidence:
+    sa, sb, bp_a, bp_b = a.seg, b.seg, a.boilerplate, b.boilerplate
     va = covered_share(sa, [p.a for p in verbatim], bp_a)
     vb = covered_share(sb, [p.b for p in verbatim], bp_b)
     # Articles on the same event have many sentences alike in meaning without
@@ -119,10 +231,10 @@ def _evidence(sa, sb, verbatim, para, bp_a, bp_b, da, db, credits_a, credits_b, 
         verbatim_b=vb,
         paraphrase_a=both_a - va,
         paraphrase_b=both_b - vb,
-        published_a=da.published_at,
-        published_b=db.published_at,
-        reported_credits_a=_reported(sa, credits_a),
-        reported_credits_b=_reported(sb, credits_b),
+        published_a=a.doc.published_at,
+        published_b=b.doc.published_at,
+        reported_credits_a=_reported(sa, a.credits),
+        reported_credits_b=_reported(sb, b.credits),
     )
 
 

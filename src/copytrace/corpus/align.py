@@ -1,17 +1,21 @@
-"""The alignment stage: candidate pairs through :func:`copytrace.compare`.
+"""The alignment stage: candidate pairs through the engine of :func:`copytrace.compare`.
 
 Pairs are grouped into *tasks* — pieces of one connected group of candidates,
-with the documents they need — so a worker meets an article's sentences in
-one place and its sentence model's cache embeds each sentence once.
+with the documents they need — so a worker prepares (segments) each article
+once and its sentence model's cache embeds each sentence once. Each pair is
+judged by :func:`copytrace.pipeline.judge_pair`: the same alignment and
+verdict as ``compare``, without the change analysis a scan does not report,
+and with the sentence model only where it could change the verdict.
 
 >>> from copytrace.document import Document
 >>> docs = {0: Document("Four militants were killed in the strike on Thursday.", id="x"),
 ...         1: Document("Officials said four militants were killed in the strike on Thursday.", id="y")}
->>> [r["label"] for r in align_task(make_task(docs, [(0, 1, "lsh")]), paraphrase=False)]
-['wholly']
+>>> [(r["label"], r["model"]) for r in align_task(make_task(docs, [(0, 1, "lsh")]))]
+[('wholly', False)]
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -21,22 +25,16 @@ from .cluster import components
 from .spool import to_document, to_record
 
 TASK_PAIRS = 64
-# Pairs whose shingles overlap this much are near copies: verbatim alignment
-# covers them, and the sentence model would only confirm what it already found.
-LEXICAL_ENOUGH = 0.8
+PREPARED_CACHE = 2_000  # articles per worker process (~100 KB each)
+_PREPARED: OrderedDict = OrderedDict()
 
 
 def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple]) -> dict:
-    """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via[, jaccard])``.
-
-    A pair whose estimated shingle Jaccard is at least ``LEXICAL_ENOUGH`` is
-    compared without the sentence model.
-    """
+    """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``."""
     return {"docs": [to_record(r, d) for r, d in docs.items()], "pairs": [list(p) for p in pairs]}
 
 
-def plan(pairs: np.ndarray, via: Sequence[str], n: int, jaccard: Sequence[float] | None = None,
-         size: int = TASK_PAIRS) -> Iterator[list[tuple]]:
+def plan(pairs: np.ndarray, via: Sequence[str], n: int, size: int = TASK_PAIRS) -> Iterator[list[tuple]]:
     """Candidate pairs cut into tasks, one connected group (or a slice of it) each.
 
     The order is fixed by the rows alone, so every engine plans the same tasks.
@@ -52,27 +50,33 @@ def plan(pairs: np.ndarray, via: Sequence[str], n: int, jaccard: Sequence[float]
         if current and (label != last or len(current) >= size):
             yield current
             current = []
-        j = round(float(jaccard[k]), 4) if jaccard is not None else 0.0
-        current.append((int(pairs[k, 0]), int(pairs[k, 1]), via[k], j))
+        current.append((int(pairs[k, 0]), int(pairs[k, 1]), via[k]))
         last = label
     if current:
         yield current
 
 
-def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = None) -> list[dict]:
-    """Compare every pair of a task; one result per pair (``non`` ones included).
+def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = None, floor: float = 0.0) -> list[dict]:
+    """Judge every pair of a task; one result per pair (``non`` ones included).
 
+    ``floor`` is the score below which the caller drops a pair (see
+    :func:`~copytrace.pipeline.judge_pair`).
+
+    ``model`` in a result says whether the sentence model ran for that pair.
     A pair whose comparison fails comes back with ``label == "error"`` and the
     exception in ``error``; the scan lists it in ``errors.jsonl``.
     """
-    from .. import compare
+    from ..pipeline import judge_pair
 
-    docs = {rec["row"]: to_document(rec) for rec in task["docs"]}
+    records = {rec["row"]: rec for rec in task["docs"]}
+
+    def article(row: int):
+        return _prepared(records[row])
+
     out = []
-    for a, b, via, *rest in task["pairs"]:
-        near_copy = bool(rest) and rest[0] >= LEXICAL_ENOUGH
+    for a, b, via in task["pairs"]:
         try:
-            c = compare(docs[a], docs[b], paraphrase=paraphrase and not near_copy, model=model)
+            j = judge_pair(article(a), article(b), paraphrase=paraphrase, model=model, floor=floor)
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as exc:  # one pair the engine chokes on must not end a corpus scan
@@ -81,12 +85,32 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
             continue
         out.append({
             "row_a": a, "row_b": b, "via": via,
-            "label": c.verdict.label, "score": round(float(c.verdict.score), 4),
-            "direction": c.verdict.direction, "credited": c.credited,
-            "coverage_a": round(float(c.coverage.get("a", 0.0)), 4),
-            "coverage_b": round(float(c.coverage.get("b", 0.0)), 4),
+            "label": j.verdict.label, "score": round(float(j.verdict.score), 4),
+            "direction": j.verdict.direction, "credited": j.credited, "model": j.used_model,
+            "coverage_a": round(float(j.coverage_a), 4),
+            "coverage_b": round(float(j.coverage_b), 4),
         })
     return out
+
+
+def _prepared(record: Mapping):
+    """The prepared article of a task record, from this process's cache when it was seen.
+
+    Candidate groups are cut into tasks of ``TASK_PAIRS`` pairs, and a large
+    group (same-topic neighbours) spreads one article over many tasks; the
+    cache keeps a worker from segmenting it again for each.
+    """
+    from ..pipeline import prepare
+
+    key = (record["id"], record["text"], record.get("outlet"), record.get("published_at"))
+    found = _PREPARED.get(key)
+    if found is None:
+        found = _PREPARED[key] = prepare(to_document(record))
+        if len(_PREPARED) > PREPARED_CACHE:
+            _PREPARED.popitem(last=False)
+    else:
+        _PREPARED.move_to_end(key)
+    return found
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

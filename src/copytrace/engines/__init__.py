@@ -20,13 +20,15 @@ from ..errors import InputError
 ENGINES = ("local", "spark")
 
 
-def get_engine(name: str, *, master: str | None = None, processes: int | None = None, paraphrase: bool = True):
+def get_engine(name: str, *, master: str | None = None, processes: int | None = None, paraphrase: bool = True,
+               floor: float = 0.0):
+    """An engine; ``paraphrase`` and ``floor`` go to every :func:`~copytrace.corpus.align.align_task`."""
     if name == "local":
         from .local import LocalEngine
 
-        return LocalEngine(processes=processes, paraphrase=paraphrase)
+        return LocalEngine(processes=processes, paraphrase=paraphrase, floor=floor)
     if name == "spark":
         from .spark import SparkEngine
 
-        return SparkEngine(master=master, paraphrase=paraphrase)
+        return SparkEngine(master=master, paraphrase=paraphrase, floor=floor)
     raise InputError("--engine", f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

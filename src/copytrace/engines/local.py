@@ -20,13 +20,13 @@ from ..corpus.align import align_task
 from ..corpus.candidates import lsh_pairs
 from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch
 
-_PARAPHRASE = True
+_ALIGN_OPTIONS: dict = {}
 
 
-def _init_worker(paraphrase: bool) -> None:
+def _init_worker(paraphrase: bool, floor: float) -> None:
     # Each worker is one core's worth of work; torch must not spawn its own threads on top.
-    global _PARAPHRASE
-    _PARAPHRASE = paraphrase
+    global _ALIGN_OPTIONS
+    _ALIGN_OPTIONS = {"paraphrase": paraphrase, "floor": floor}
     # Ctrl-C reaches the whole process group; only the parent handles it, and it
     # terminates the pool — a worker dying mid-task would leave imap waiting forever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -41,7 +41,7 @@ def _fingerprint(job: tuple[list[int], list[str], bool]):
 
 
 def _align(line: str) -> list[dict]:
-    results = align_task(json.loads(line), paraphrase=_PARAPHRASE)
+    results = align_task(json.loads(line), **_ALIGN_OPTIONS)
     torch = sys.modules.get("torch")
     if torch is not None and torch.get_num_threads() != 1:
         torch.set_num_threads(1)
@@ -51,9 +51,10 @@ def _align(line: str) -> list[dict]:
 class LocalEngine:
     name = "local"
 
-    def __init__(self, processes: int | None = None, paraphrase: bool = True):
+    def __init__(self, processes: int | None = None, paraphrase: bool = True, floor: float = 0.0):
         self.processes = processes or os.cpu_count() or 1
         self.paraphrase = paraphrase
+        self.floor = floor
         self._pool = None
 
     def _pool_(self):
@@ -64,7 +65,7 @@ class LocalEngine:
             # server threads (a notebook, the server, a test session) can deadlock
             # a forked child on a lock some thread held at the fork.
             self._pool = multiprocessing.get_context("forkserver").Pool(
-                self.processes, _init_worker, (self.paraphrase,)
+                self.processes, _init_worker, (self.paraphrase, self.floor)
             )
         return self._pool
 

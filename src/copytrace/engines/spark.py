@@ -58,7 +58,7 @@ def _band_keys(item):
     return [(int(k), position) for k in keys.tolist()]
 
 
-def _align_partition(lines, paraphrase: bool):
+def _align_partition(lines, paraphrase: bool, floor: float):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         import torch
@@ -67,13 +67,13 @@ def _align_partition(lines, paraphrase: bool):
     except ImportError:
         pass
     for line in lines:
-        yield from align_task(json.loads(line), paraphrase=paraphrase)
+        yield from align_task(json.loads(line), paraphrase=paraphrase, floor=floor)
 
 
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, master: str | None = None, paraphrase: bool = True):
+    def __init__(self, master: str | None = None, paraphrase: bool = True, floor: float = 0.0):
         try:
             from pyspark.sql import SparkSession
         except ImportError:
@@ -81,6 +81,7 @@ class SparkEngine:
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         self.paraphrase = paraphrase
+        self.floor = floor
         builder = SparkSession.builder.appName("copytrace-scan")
         if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
             master = "local[2]"  # not under spark-submit, which passes its own --master
@@ -135,9 +136,9 @@ class SparkEngine:
         if n_tasks == 0:
             return
         sc = self.spark.sparkContext
-        paraphrase = self.paraphrase
+        paraphrase, floor = self.paraphrase, self.floor
         lines = sc.textFile(str(tasks_file), minPartitions=max(2, min(n_tasks, 4 * sc.defaultParallelism)))
-        results = lines.mapPartitions(lambda it: _align_partition(it, paraphrase))
+        results = lines.mapPartitions(lambda it: _align_partition(it, paraphrase, floor))
         # collect, not toLocalIterator: that would run the partitions one at a time.
         # Spark's own console bar shows progress; results are small dicts.
         yield from results.collect()
