@@ -137,17 +137,17 @@ def test_candidate_sources_switch_off(tmp_path):
         scan(src, tmp_path / "none", lexical=False, semantic=False, progress=False)
 
 
-def test_neighbours_sharing_no_shingle_are_not_aligned_unless_the_threshold_allows():
+def test_candidates_sharing_too_few_shingles_are_not_aligned_unless_the_threshold_allows():
     import numpy as np
 
-    from copytrace.corpus.scan import _worth_aligning
+    from copytrace.corpus.scan import ALIGN_JACCARD, _worth_aligning
 
     pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
     via = ["lsh", "ann", "ann", "lsh+ann"]
-    jaccard = np.array([0.0, 0.0, 0.04, 0.0])
+    jaccard = np.array([0.5, 0.0, ALIGN_JACCARD, ALIGN_JACCARD / 2])
     kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.2)
-    assert kept.tolist() == [[0, 1], [1, 2], [2, 3]] and kept_via == ["lsh", "ann", "lsh+ann"]
-    # A threshold paraphrases alone can reach (weight 0.1): every neighbour is compared.
+    assert kept.tolist() == [[0, 1], [1, 2]] and kept_via == ["lsh", "ann"]
+    # A threshold paraphrases alone can reach (weight 0.1): every candidate is compared.
     assert len(_worth_aligning(pairs, via, jaccard, threshold=0.1)[0]) == 4
 
 

@@ -52,6 +52,7 @@ OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet",
 # below 0.3 half the time; the bar sits a little over one sd lower. (Planted 10k
 # corpus: bar 0.3 -> recall 0.9989, 0.25 -> 0.9995, precision 1.0 at both.)
 MIN_JACCARD = 0.25
+ALIGN_JACCARD = 0.03  # align=True: estimated shingle Jaccard a candidate needs to be compared (see _worth_aligning)
 MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
 
 
@@ -279,18 +280,23 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
 
 
 def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, list[str]]:
-    """Candidates that could reach ``threshold``; neighbour-only ones that share no shingle are not.
+    """Candidates that could reach ``threshold``: those sharing enough shingles to hold verbatim passages.
 
     A paraphrase adds at most ``paraphrase_weight`` x the uncovered share to a
-    score, so above that weight a pair needs verbatim passages — shared
-    shingles. Neighbours whose 128 MinHash values all differ almost surely
-    share under 3% of their shingles (at 3% all differ with p ~ 0.02); on the
-    planted 10k corpus that drops 91% of the neighbour-only candidates and no
-    pair scoring 0.2. At a threshold the weight itself could reach, all stay.
+    score, so above that weight a pair needs verbatim passages: at the default
+    0.2, 11% of a text's words — for two texts of similar length a shingle
+    Jaccard near 0.06. The MinHash estimate (sd ~0.02 there) must reach
+    ``ALIGN_JACCARD``, about 1.5 sd lower. Planted 10k / 100k corpora: this drops
+    97% of the 64x2-band and neighbour candidates — chance agreements of one
+    band on common shingles, same-topic neighbours — and no pair that scored
+    0.2 or more when all were compared (lowest estimate among those: 0.047).
+    A much shorter text wholly inside a long one can have a lower Jaccard;
+    the LSH bands would rarely have paired it either. At a threshold the
+    paraphrase weight itself could reach, every candidate is compared.
     """
     if not len(pairs) or threshold <= DEFAULT_THRESHOLDS.paraphrase_weight:
         return pairs, via
-    keep = np.array([v != "ann" or j > 0 for v, j in zip(via, jaccard)], dtype=bool)
+    keep = jaccard >= ALIGN_JACCARD
     return pairs[keep], [v for v, k in zip(via, keep) if k]
 
 
@@ -397,9 +403,12 @@ def _write_views(target: Path, spool_path: Path, shown: list[tuple[str, str]], m
 
     target.mkdir()
     row_of = {doc_id: row for row, doc_id in enumerate(meta.ids)}
+    needed = sorted({row_of[x] for pair in shown for x in pair})
+    # One read of the spool for all pages: reading it per page cost 0.4 s a page at 100k articles.
+    docs = dict(zip(needed, spooling.fetch(spool_path, needed))) if needed else {}
     links = {}
     for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
-        doc_a, doc_b = spooling.fetch(spool_path, [row_of[a], row_of[b]])
+        doc_a, doc_b = docs[row_of[a]], docs[row_of[b]]
         (target / f"{k}.html").write_text(render_html(compare(doc_a, doc_b, paraphrase=paraphrase)), encoding="utf-8")
         links[(a, b)] = f"views/{k}.html"
     return links
