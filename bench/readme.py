@@ -72,6 +72,9 @@ SPEED_ROWS = {
         ("projected_1M.query_full_p50_ms", "projected full query p50 at 1M articles (ms)"),
         ("projected_1M.add_hours", "projected time to index 1M articles (h)"),
     ],
+    "scan": [
+        ("target_full_hours_per_million", "target: full scan of 1M articles on 2 cores (h)"),
+    ],
     "load": [
         ("compare.req_per_s", "HTTP POST /compare, 8 concurrent (req/s)"),
         ("compare.p95_ms", "HTTP POST /compare p95 (ms)"),

@@ -227,3 +227,26 @@ def test_a_second_writer_is_seen_by_an_open_index(tmp_path, bbc):
         cands = server_side.candidates(bbc[45])
         assert cands[0].id == bbc[45].id and "vector" in cands[0].via
         assert len(server_side) == 60
+
+
+def test_clusters_are_the_planted_families(tmp_path):
+    from copytrace.corpus.generate import generate, score
+    from copytrace.corpus.spool import to_document
+
+    corpus = generate(read_sources(Path(__file__).parent / "data" / "bbc-sample.jsonl.gz")[:60], families=5, seed=1)
+    with Index(tmp_path / "a.db") as index:
+        index.add([to_document(r) for r in corpus.records])
+        found = index.clusters()
+    assert found and [c["size"] for c in found] == sorted((c["size"] for c in found), reverse=True)
+    members = [c["members"] for c in found]
+    got = score([(a, b) for m in members for a in m for b in m if a < b], members, corpus)
+    assert got["precision"] == 1.0 and got["recall"] >= 0.9, got
+    published = {r["id"]: r["published_at"] for r in corpus.records}
+    for c in found:  # the root is the earliest-published member
+        assert c["root"] == min(c["members"], key=lambda m: (published[m] or "~", m))
+
+
+def test_clusters_of_an_archive_without_copies_are_none(tmp_path, bbc):
+    with Index(tmp_path / "a.db") as index:
+        index.add(bbc[:20])
+        assert index.clusters() == []

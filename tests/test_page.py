@@ -81,3 +81,32 @@ def test_archive_query_lists_matches_that_open_side_by_side(tmp_path, seeds):
         page.wait_for_selector("#match-view .pane-b .m-verbatim")
         assert page.locator("#match-view .pane-b .text").inner_text() == a
         page.screenshot(path=str(tmp_path / "archive.png"), full_page=True)
+
+
+def test_cluster_browser_lists_archive_clusters_and_opens_a_member_beside_its_root(tmp_path, seeds):
+    import random
+
+    from copytrace.corpus.generate import near_copy
+    from copytrace.document import Document
+    from copytrace.index import Index
+
+    a, _ = seeds
+    db = tmp_path / "archive.db"
+    copy = near_copy(a, random.Random(3), "Metro Wire")
+    with Index(db) as index:
+        index.add([
+            Document(a, id="seed-000", title="U.S. strikes back", outlet="Fox News", published_at="2023-03-24T10:00:00Z"),
+            Document(copy, id="copy", title="Strikes, again", outlet="Metro Wire", published_at="2023-03-25T10:00:00Z"),
+        ])
+    with running_server(db) as url, chromium_page(tmp_path) as page:
+        page.goto(url + "/")
+        page.click("#tab-clusters")
+        page.wait_for_selector("#clusters > li")
+        first = page.locator("#clusters > li").first.inner_text()
+        assert "2 articles" in first and "root: U.S. strikes back" in first and "Strikes, again" in first
+        assert "1 clusters" in page.locator("#clusters-status").inner_text()
+        page.locator("#clusters .members button").first.click()
+        page.wait_for_selector("#cluster-view .pane-b .m-verbatim")
+        assert page.locator("#cluster-view .pane-a .text").inner_text() == a
+        assert page.locator("#cluster-view .pane-b .text").inner_text() == copy
+        page.screenshot(path=str(tmp_path / "clusters.png"), full_page=True)

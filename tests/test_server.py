@@ -109,6 +109,28 @@ def test_documents_add_get_and_query(client, seeds):
     assert len(matches) <= 5
 
 
+def test_clusters_list_the_archive_groups(client, seeds):
+    import random
+
+    from copytrace.corpus.generate import near_copy
+
+    copy = near_copy(seeds[0], random.Random(2), "Metro Wire")
+    client.post("/documents", json={"id": "seed-000", "text": seeds[0], "outlet": "Fox News",
+                                    "published_at": "2023-03-24T10:00:00Z"})  # a no-op after the test above
+    r = client.post("/documents", json={"id": "seed-000-copy", "text": copy, "outlet": "Metro Wire",
+                                        "published_at": "2023-03-25T08:00:00Z"})
+    assert r.status_code == 201, r.text
+    got = client.get("/clusters", params={"limit": 10})
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["total"] >= 1 and len(body["clusters"]) <= 10
+    ours = [c for c in body["clusters"] if "seed-000-copy" in [m["id"] for m in c["members"]]]
+    assert ours and ours[0]["root"] == "seed-000"  # published a day earlier
+    assert {m["id"] for m in ours[0]["members"]} >= {"seed-000", "seed-000-copy"}
+    assert all(set(m) >= {"id", "title", "outlet", "published_at"} for m in ours[0]["members"])
+    assert client.get("/clusters", params={"limit": 0}).status_code == 422
+
+
 def test_document_errors(client):
     r = client.get("/documents/no-such-article")
     assert r.status_code == 404 and "no-such-article" in r.json()["detail"]

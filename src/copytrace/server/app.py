@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -141,6 +141,7 @@ def create_app(db: str | Path | None = None, *, model: str | None = None, warm: 
     )
     app.state.index = None
     app.state.model = model
+    app.state.clusters = None  # (archive size, clusters) of the last /clusters call
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     _errors(app)
     _routes(app)
@@ -220,6 +221,24 @@ def _routes(app: FastAPI) -> None:
         if doc is None:
             raise HTTPException(404, f"no document with id {doc_id!r}")
         return _document_json(doc)
+
+    @app.get("/clusters")
+    async def clusters(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+        """The archive's clusters of near copies, largest first (see :meth:`copytrace.Index.clusters`).
+
+        Computed when the archive has changed since the last call, then kept.
+        """
+        index = _index(app)
+        size = len(index)
+        cached = app.state.clusters
+        if cached is None or cached[0] != size:
+            cached = app.state.clusters = (size, await run_in_threadpool(_one_at_a_time(index.clusters)))
+        found = cached[1]
+        page = []
+        for c in found[offset : offset + limit]:
+            docs = {m: index.get(m) for m in c["members"]}
+            page.append({**c, "members": [docs[m].describe() for m in c["members"]]})
+        return {"total": len(found), "offset": offset, "clusters": page}
 
     @app.post("/query")
     async def query(body: QueryIn) -> JSONResponse:

@@ -4,13 +4,17 @@
   var $ = function (id) { return document.getElementById(id); };
 
   function showTab(name) {
-    ["compare", "archive"].forEach(function (t) {
+    ["compare", "archive", "clusters"].forEach(function (t) {
       $("tab-" + t).setAttribute("aria-selected", String(t === name));
       $("view-" + t).hidden = t !== name;
     });
   }
   $("tab-compare").addEventListener("click", function () { showTab("compare"); });
   $("tab-archive").addEventListener("click", function () { showTab("archive"); });
+  $("tab-clusters").addEventListener("click", function () {
+    showTab("clusters");
+    if (!$("clusters").children.length) loadClusters();
+  });
 
   async function call(url, options) {
     var response = await fetch(url, options);
@@ -116,4 +120,80 @@
       fail(button, status, err);
     }
   });
+
+  /* The cluster browser: a page of clusters at a time; a member opens beside its root. */
+  var PAGE = 25;
+
+  function describe(m) {
+    return (m.title || m.id) + (m.outlet ? " (" + m.outlet + ")" : "") +
+      (m.published_at ? ", " + m.published_at.slice(0, 10) : "");
+  }
+
+  async function openPair(root, member, status) {
+    status.className = "status";
+    status.textContent = "Comparing\u2026";
+    try {
+      var docs = await Promise.all([root, member].map(function (id) {
+        return call("/documents/" + encodeURIComponent(id));
+      }));
+      var c = await call("/compare?include_text=true", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          a: docs[0].text, a_id: docs[0].id, a_meta: { outlet: docs[0].outlet, published_at: docs[0].published_at },
+          b: docs[1].text, b_id: docs[1].id, b_meta: { outlet: docs[1].outlet, published_at: docs[1].published_at },
+        }),
+      });
+      status.textContent = "";
+      copytrace.render($("cluster-view"), {
+        comparison: c,
+        texts: c.texts,
+        titles: { a: describe(docs[0]), b: describe(docs[1]) },
+      });
+      $("cluster-view").scrollIntoView({ behavior: "smooth", block: "start" });
+    } catch (err) {
+      status.className = "error";
+      status.textContent = err.message;
+    }
+  }
+
+  async function loadClusters() {
+    var status = $("clusters-status"), more = $("clusters-more");
+    var offset = $("clusters").children.length;
+    busy(more, status, "Finding clusters\u2026");
+    try {
+      var found = await call("/clusters?limit=" + PAGE + "&offset=" + offset);
+      done(more, status, found.total ? found.total + " clusters" : "No two archived articles are near copies.");
+      more.hidden = offset + found.clusters.length >= found.total;
+      found.clusters.forEach(function (c) {
+        var li = document.createElement("li");
+        var head = document.createElement("div");
+        var label = document.createElement("span");
+        label.className = "label";
+        label.textContent = c.size + " articles";
+        var root = c.members.filter(function (m) { return m.id === c.root; })[0];
+        head.appendChild(label);
+        head.appendChild(document.createTextNode(" \u00b7 root: " + describe(root)));
+        li.appendChild(head);
+        var list = document.createElement("ul");
+        list.className = "members";
+        c.members.forEach(function (m) {
+          if (m.id === c.root) return;
+          var item = document.createElement("li");
+          var open = document.createElement("button");
+          open.className = "secondary";
+          open.textContent = "Beside the root";
+          open.addEventListener("click", function () { openPair(c.root, m.id, status); });
+          item.appendChild(document.createTextNode(describe(m) + " "));
+          item.appendChild(open);
+          list.appendChild(item);
+        });
+        li.appendChild(list);
+        $("clusters").appendChild(li);
+      });
+    } catch (err) {
+      fail(more, status, err);
+    }
+  }
+  $("clusters-more").addEventListener("click", loadClusters);
 })();
