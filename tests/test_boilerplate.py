@@ -28,6 +28,7 @@ def test_the_source_seed_has_no_boilerplate():
         "Advertisement",
         "Share this article",
         "Follow us on Twitter",
+        "Follow Metro Wire on social media for the latest updates.",
         "Download the Fox News app",
         "© 2023 Dallas Express. All rights reserved.",
         "Related: Pentagon confirms new drone strike",
@@ -46,6 +47,7 @@ def test_promotional_and_navigation_lines(line):
         "Subscribers to the service lost access on Monday.",
         "Officials said the download of the app had been blocked in Iran.",
         "Read the statement, he said, and you will see the threat is real and growing every single day now.",
+        "Supporters follow the candidate on social media closely, aides said.",
     ],
 )
 def test_real_sentences_that_mention_click_or_app_are_kept(sentence):

@@ -35,6 +35,7 @@ _CALL = re.compile(
       | (?:related|recommended|trending|more\s+from|more\s+on|also\s+read|popular)(?:\s+\w+){0,2}\s*:
       | (?:share|email|print|tweet)\s+(?:this|the)\s+(?:article|story|page|post)
       | (?:follow|like|find)\s+(?:us|@)
+      | follow\s+(?:[\w.&'’-]+\s+){1,4}on\s+(?:social\s+media|twitter|x|facebook|instagram|tiktok|threads|linkedin|youtube)\b
       | (?:advertisement|sponsored(?:\s+content)?|promoted(?:\s+content)?|ad)\W*$
       | (?:skip|jump)\s+to\s+(?:main\s+)?content
       | (?:continue\s+reading|story\s+continues\s+below|scroll\s+to\s+continue)
@@ -60,6 +61,8 @@ def is_boilerplate(sentence: str) -> bool:
     """Whether one sentence or line, on its own, is boilerplate.
 
     >>> is_boilerplate("Sign up for our newsletter")
+    True
+    >>> is_boilerplate("Follow Metro Wire on social media for the latest updates.")
     True
     >>> is_boilerplate("The app lets users click through the filings, officials said.")
     False
