@@ -35,9 +35,9 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from .comparison import Comparison
-from .corpus.candidates import MAX_BUCKET, band_keys as _band_keys
+from .corpus.candidates import DUPLICATE_JACCARD, MAX_BUCKET, band_keys as _band_keys
 from .corpus.cluster import clusters as find_clusters
-from .corpus.scan import MIN_JACCARD as CLUSTER_JACCARD
+from .corpus.provenance import root
 from .corpus.fingerprint import NUM_PERM, SHINGLE, STATIC_DIMS as VECTOR_DIM, doc_vectors, minhash
 from .document import Document, as_document
 from .errors import InputError
@@ -86,7 +86,6 @@ def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
 # (and shingle Jaccard 0.19).
 MIN_JACCARD = 0.08
 MIN_COSINE = 0.95
-# Archive clusters use the scan's bar for a duplicate without alignment (CLUSTER_JACCARD).
 
 # --- results ---------------------------------------------------------------------
 
@@ -432,7 +431,7 @@ class Index:
         scored.sort(key=lambda c: (-(c.jaccard + c.cosine), c.id))
         return scored
 
-    def clusters(self, *, min_jaccard: float = CLUSTER_JACCARD, max_bucket: int = MAX_BUCKET) -> list[dict[str, Any]]:
+    def clusters(self, *, min_jaccard: float = DUPLICATE_JACCARD, max_bucket: int = MAX_BUCKET) -> list[dict[str, Any]]:
         """The archive's groups of near copies and close rewrites, largest first.
 
         Articles sharing an LSH band whose MinHash estimate of shingle Jaccard
@@ -458,14 +457,10 @@ class Index:
                     rows[n] = (doc_id, np.frombuffer(sig, np.uint32), published)
         linked = [(rows[a][0], rows[b][0]) for a, b in sorted(pairs)
                   if jaccard_estimate(rows[a][1], rows[b][1]) >= min_jaccard]
-        ids = sorted({x for pair in linked for x in pair})
-        published = {rows[n][0]: rows[n][2] for n in rows}
-        out = []
-        for k, members in enumerate(group for group in find_clusters(ids, linked) if len(group) > 1):
-            dated = sorted((published[m], m) for m in members if published[m])
-            out.append({"cluster": k, "size": len(members), "members": members,
-                        "root": dated[0][1] if dated else members[0]})
-        return out
+        ids = sorted({x for pair in linked for x in pair})  # linked articles only: every group has two or more
+        published = {doc_id: when for doc_id, _, when in rows.values()}
+        return [{"cluster": k, "size": len(members), "members": members, "root": root(members, [], published)}
+                for k, members in enumerate(find_clusters(ids, linked))]
 
     def query(
         self,

@@ -15,7 +15,7 @@ and with the sentence model only where it could change the verdict.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
+from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -26,7 +26,6 @@ from .spool import to_document, to_record
 
 TASK_PAIRS = 64
 PREPARED_CACHE = 2_000  # articles per worker process (~100 KB each)
-_PREPARED: OrderedDict = OrderedDict()
 
 
 def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple]) -> dict:
@@ -71,7 +70,8 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     records = {rec["row"]: rec for rec in task["docs"]}
 
     def article(row: int):
-        return _prepared(records[row])
+        rec = records[row]
+        return _prepared(*(rec.get(k) for k in _FIELDS))
 
     out = []
     for a, b, via in task["pairs"]:
@@ -93,8 +93,12 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     return out
 
 
-def _prepared(record: Mapping):
-    """The prepared article of a task record, from this process's cache when it was seen.
+_FIELDS = ("id", "text", "title", "outlet", "url", "published_at")
+
+
+@lru_cache(maxsize=PREPARED_CACHE)
+def _prepared(*values):
+    """The prepared article with these record fields, once per worker process.
 
     Candidate groups are cut into tasks of ``TASK_PAIRS`` pairs, and a large
     group (same-topic neighbours) spreads one article over many tasks; the
@@ -102,15 +106,7 @@ def _prepared(record: Mapping):
     """
     from ..pipeline import prepare
 
-    key = (record["id"], record["text"], record.get("outlet"), record.get("published_at"))
-    found = _PREPARED.get(key)
-    if found is None:
-        found = _PREPARED[key] = prepare(to_document(record))
-        if len(_PREPARED) > PREPARED_CACHE:
-            _PREPARED.popitem(last=False)
-    else:
-        _PREPARED.move_to_end(key)
-    return found
+    return prepare(to_document(dict(zip(_FIELDS, values))))
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

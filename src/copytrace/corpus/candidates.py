@@ -30,6 +30,12 @@ import numpy as np
 # planted pair for 39% more raw candidates, which the Jaccard estimate or the
 # comparison then sorts out cheaply. The archive index uses the same banding.
 BANDS, ROWS = 64, 2
+# Estimated shingle Jaccard that counts as a duplicate without comparison (a scan
+# with align=False, the archive's clusters). The estimate from 128 values has sd
+# ~0.04 near 0.3, so a pair truly at 0.3 falls below 0.3 half the time; the bar
+# sits a little over one sd lower. (Planted 10k corpus: bar 0.3 -> recall 0.9989,
+# 0.25 -> 0.9995, precision 1.0 at both.)
+DUPLICATE_JACCARD = 0.25
 MAX_BUCKET = 100  # a bucket this full holds boilerplate shared by unrelated articles, not reuse
 NEIGHBOURS = 8
 MIN_COSINE = 0.95  # static-model document vectors; below this, same-topic articles crowd in

@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .candidates import exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from .candidates import DUPLICATE_JACCARD, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from .cluster import clusters as find_clusters
 from .provenance import Edge, orient, root
 from .read import Reject, read_corpus
@@ -47,11 +47,7 @@ from ..verdict import DEFAULT as DEFAULT_THRESHOLDS
 THRESHOLD = 0.2  # verdict score below which a pair is not reuse (the "partially" floor)
 OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
            "errors.jsonl", "report.html")
-# align=False: estimated shingle Jaccard that counts as a duplicate without comparison.
-# The estimate from 128 values has sd ~0.04 near 0.3, so a pair truly at 0.3 falls
-# below 0.3 half the time; the bar sits a little over one sd lower. (Planted 10k
-# corpus: bar 0.3 -> recall 0.9989, 0.25 -> 0.9995, precision 1.0 at both.)
-MIN_JACCARD = 0.25
+MIN_JACCARD = DUPLICATE_JACCARD  # align=False: a candidate this close is a pair (see candidates.py)
 ALIGN_JACCARD = 0.03  # align=True: estimated shingle Jaccard a candidate needs to be compared (see _worth_aligning)
 MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
 
