@@ -164,7 +164,9 @@ def test_ctrl_c_leaves_no_complete_looking_output(tmp_path):
     corpus = small_corpus(seed=6, n_sources=200, families=40)
     src = corpus.write(tmp_path / "c")
     out = tmp_path / "out"
-    code = f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2)"
+    # A threshold the paraphrase weight can reach sends every candidate through the
+    # sentence model, so alignment lasts long enough to be interrupted.
+    code = f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2, threshold=0.05)"
     proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     # Interrupt once alignment has started (its bar appears on stderr).
