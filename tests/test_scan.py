@@ -167,14 +167,15 @@ def test_ctrl_c_leaves_no_complete_looking_output(tmp_path):
     # A threshold the paraphrase weight can reach sends every candidate through the
     # sentence model, so alignment lasts long enough to be interrupted.
     code = f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2, threshold=0.05)"
-    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    # Interrupt once alignment has started (its bar appears on stderr).
-    seen = ""
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, start_new_session=True)
+    # Interrupt once alignment has started (its bar appears on stderr). os.read returns
+    # what is there: a buffered read(64) can wait for more output, and then the
+    # interrupt lands after the scan has finished.
+    seen = b""
     deadline = time.time() + 120
-    while "align" not in seen and time.time() < deadline and proc.poll() is None:
-        seen += proc.stderr.read(64)
-    assert proc.poll() is None, seen
+    while b"align" not in seen and time.time() < deadline and proc.poll() is None:
+        seen += os.read(proc.stderr.fileno(), 4096)
+    assert proc.poll() is None, seen.decode(errors="replace")
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C reaches the whole process group
     proc.communicate(timeout=60)
     assert proc.returncode != 0
