@@ -86,6 +86,7 @@ def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
 # (and shingle Jaccard 0.19).
 MIN_JACCARD = 0.08
 MIN_COSINE = 0.95
+EXACT_UP_TO = 20_000  # archives this small get exact nearest-neighbour search
 
 # --- results ---------------------------------------------------------------------
 
@@ -414,7 +415,9 @@ class Index:
                 found.setdefault(n, set()).add("lsh")
             vindex = self._vector_index()
             if len(vindex) and vec.any():
-                hits = vindex.search(vec, min(neighbours, len(vindex)))
+                # HNSW is approximate and, built on several threads, not the same graph
+                # twice: a small archive is searched exactly (a few ms at EXACT_UP_TO).
+                hits = vindex.search(vec, min(neighbours, len(vindex)), exact=len(vindex) <= EXACT_UP_TO)
                 for n in hits.keys:
                     found.setdefault(int(n), set()).add("vector")
             if not found:
