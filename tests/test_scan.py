@@ -166,7 +166,10 @@ def test_ctrl_c_leaves_no_complete_looking_output(tmp_path):
     out = tmp_path / "out"
     # A threshold the paraphrase weight can reach sends every candidate through the
     # sentence model, so alignment lasts long enough to be interrupted.
-    code = f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2, threshold=0.05)"
+    # The child takes Ctrl-C as a terminal would deliver it, even when this test runs
+    # in a background job (which starts with SIGINT ignored, and passes that on).
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            f"from copytrace.corpus.scan import scan; scan({str(src)!r}, {str(out)!r}, processes=2, threshold=0.05)")
     proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, start_new_session=True)
     # Interrupt once alignment has started (its bar appears on stderr). os.read returns
     # what is there: a buffered read(64) can wait for more output, and then the
