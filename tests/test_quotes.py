@@ -126,3 +126,21 @@ def test_different_speech_is_not_matched():
     a = segment("“The economy is growing faster than anyone expected,” the minister said.")
     b = segment("“We will take all necessary measures to defend our people,” the general said.")
     assert align_quotes(a, b) == []
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [("four hours", "for hours"), ("the trucks were filled", "the trucks were filed"), ("our troops", "or troops")],
+)
+def test_distinct_words_that_look_like_spelling_variants_are_altered(before, after):
+    a = segment(f"“They waited {before} at the border crossing,” he said.")
+    b = segment(f"“They waited {after} at the border crossing,” he said.")
+    (m,) = align_quotes(a, b)
+    assert m.altered is True
+
+
+def test_british_doubled_l_is_spelling():
+    a = segment("“The convoy travelled north and was refuelled at dawn,” he said.")
+    b = segment("“The convoy traveled north and was refueled at dawn,” he said.")
+    (m,) = align_quotes(a, b)
+    assert m.altered is False

@@ -33,14 +33,18 @@ MIN_SHARED = 3
 _PARAGRAPH = re.compile(r"[^\n]+")
 _MARK = re.compile(r"[\"“”‘’]")
 # Orthographic variants that are spelling, not a change of words (British/US).
+# British "-our" and the doubled "l" of "travelled" only occur after an
+# unstressed syllable, so the stem before them must have a vowel ("colour",
+# "honour") or two ("travelled", "fuelled"): otherwise "four" / "for",
+# "hour" / "hor" and "filled" / "filed" would be one word.
 _SPELLING = [
-    (re.compile(r"our\b"), "or"),
+    (re.compile(r"(\w*[aeiou]\w*)our\b"), r"\1or"),
     (re.compile(r"([^aeiou])re\b"), r"\1er"),
     (re.compile(r"is(e|ed|es|ing|ation)\b"), r"iz\1"),
     (re.compile(r"ys(e|ed|es|ing)\b"), r"yz\1"),
     (re.compile(r"ence\b"), "ense"),
     (re.compile(r"ogue\b"), "og"),
-    (re.compile(r"ll(ed|ing|er)\b"), r"l\1"),
+    (re.compile(r"(\w*[aeiou]\w*[aeiou])ll(ed|ing|er)\b"), r"\1l\2"),
 ]
 
 
