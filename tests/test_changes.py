@@ -149,3 +149,44 @@ def test_overlapping_passages_report_a_change_once():
 def test_no_passages_no_changes(seeds):
     a, b = seeds
     assert find_changes(a, b, []) == []
+
+
+@pytest.mark.parametrize(
+    "x, y, expected",
+    [
+        ("The fund lost 1.000.000 euros.", "The fund lost 2.000.000 euros.", ("number", "1.000.000", "2.000.000")),
+        ("The server at 192.168.0.1 was hit.", "The server at 192.168.0.7 was hit.",
+         ("number", "192.168.0.1", "192.168.0.7")),
+        ("The raid came on 16.08.2023 at dawn.", "The raid came on 17.08.2023 at dawn.",
+         ("date", "16.08.2023", "17.08.2023")),
+    ],
+)
+def test_numbers_with_several_dots_are_values(x, y, expected):
+    assert _changes(x, y) == [expected]
+
+
+@pytest.mark.parametrize(
+    "x, y, expected",
+    [
+        ("The raid came on May 5 at dawn.", "The raid came on June 5 at dawn.", ("date", "May", "June")),
+        ("May 5 was the day of the raid.", "June 5 was the day of the raid.", ("date", "May", "June")),
+        ("The talks began in May.", "The talks began in June.", ("date", "May", "June")),
+        ("The rebels may have fired first.", "The rebels have fired first.", ("hedge", "may", "")),
+        ("May the army strike again?", "Will the army strike again?", ("hedge", "May", "")),
+        ("US troops were hit.", "UK troops were hit.", ("entity", "US", "UK")),
+        ("They fired at us.", "They fired at the US.", ("entity", "", "US")),
+    ],
+)
+def test_ambiguous_words_are_read_in_context(x, y, expected):
+    assert _changes(x, y) == [expected]
+
+
+@pytest.mark.parametrize(
+    "x, y",
+    [
+        ("They told us the truth.", "They told them the truth."),  # pronouns are function words
+        ("US troops were hit.", "U.S. troops were hit."),
+    ],
+)
+def test_us_the_pronoun_and_us_the_country_spelled_alike(x, y):
+    assert _changes(x, y) == []

@@ -90,7 +90,8 @@ _SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_00
            "million": 1_000_000, "millions": 1_000_000, "billion": 10**9, "billions": 10**9,
            "trillion": 10**12}
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = ("january february march april may june july august september october november december "
+# "May" the month is told from "may" the hedge by context (see _reading).
+_MONTHS = ("january february march april May june july august september october november december "
            "jan feb mar apr jun jul aug sep sept oct nov dec").split()
 DATE_WORDS = frozenset(
     _WEEKDAYS + [w + "'s" for w in _WEEKDAYS] + _MONTHS
@@ -120,6 +121,7 @@ REPORTING_VERBS = frozenset(
     concede stress charge label brand consider deem classify""".split()
 )
 _NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
+_NUMERIC_DATE = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{2}|\d{4})$")  # 16.08.2023
 _MAX_SIDE = 8  # longer one-sided runs are added or dropped text, not a change
 
 
@@ -161,7 +163,8 @@ class _Side:
         if not self.seg.text[tok.start].isupper():
             return False
         opens = k == 0 or self.seg.sentence_of[k - 1] != self.seg.sentence_of[k]
-        if not opens:
+        written = self.seg.text[tok.start : tok.end]
+        if not opens or len(written) > 1 and written.isupper():  # an acronym opening a sentence: "UK troops"
             return True
         # a sentence opener counts when the next word is capitalised too ("Mission Support")
         nxt = k + 1
@@ -204,7 +207,28 @@ def _side(seg: Segmented, span: Span) -> _Side:
     hi = lo
     while hi < len(seg.tokens) and seg.tokens[hi].end <= span.end:
         hi += 1
-    return _Side(seg, lo, seg.words[lo:hi])
+    return _Side(seg, lo, tuple(_reading(seg, k) for k in range(lo, hi)))
+
+
+def _reading(seg: Segmented, k: int) -> str:
+    """Word ``k`` as the analysis reads it: the normalised word, except that the
+    proper-noun reading of an ambiguous word keeps its capital, so "US" the country
+    is not the function word "us" and "May" the month is not the hedge "may"."""
+    word = seg.words[k]
+    if word not in ("us", "may"):
+        return word
+    tok = seg.tokens[k]
+    written = seg.text[tok.start : tok.end]
+    neighbours = [j for j in (k - 1, k + 1) if 0 <= j < len(seg.tokens) and seg.sentence_of[j] == seg.sentence_of[k]]
+    if word == "us":
+        # in an all-capitals line ("THEY TOLD US") the capitals say nothing
+        shouting = any(seg.text[seg.tokens[j].start : seg.tokens[j].end].isupper() for j in neighbours)
+        return "US" if written == "US" and not shouting else word
+    if not written[:1].isupper():
+        return word
+    opens = k == 0 or seg.sentence_of[k - 1] != seg.sentence_of[k]
+    dated = any(_value(seg.words[j]) is not None for j in neighbours)  # "May 5", "May 2023"
+    return "May" if dated or not opens else word
 
 
 def _pair_changes(a: _Side, b: _Side) -> list[Change]:
@@ -374,11 +398,13 @@ def _same_words(wa: Sequence[str], wb: Sequence[str]) -> bool:
     ja, jb = _squash(wa), _squash(wb)
     if ja == jb:
         return True
+    if any(c.isdigit() for c in ja + jb):  # "16.08.2023" / "17.08.2023" is one character apart
+        return False
     return min(len(ja), len(jb)) >= 6 and not _numbers(wa) and not _numbers(wb) and fuzz.ratio(ja, jb) >= 88
 
 
 def _squash(words: Sequence[str]) -> str:
-    return "".join(_CANON.get(_base(w), _base(w)) for w in words)
+    return "".join(_CANON.get(_base(w.casefold()), _base(w.casefold())) for w in words)
 
 
 # Abbreviations that are the same word ("Aug." / "August").
@@ -442,9 +468,21 @@ def _negations(words: Sequence[str]) -> int:
 
 @lru_cache(maxsize=65536)
 def _value(word: str) -> float | None:
+    if _NUMERIC_DATE.match(word):
+        return None  # "16.08.2023" is a date (see _date_item), not a quantity
     if _NUMERIC.match(word):
-        return float(word.replace(",", ""))
+        return _parse_number(word)
     return _UNITS.get(word, _SCALES.get(word))
+
+
+def _parse_number(word: str) -> float:
+    """A written number: "1,000.5", "1.000.000" (thousands by dots), "9.85"; a code
+    with several dots ("192.168.0.1") reads as its digits, so any changed digit shows."""
+    if word.count(".") > 1 and "," in word:  # "1.000.000,5"
+        return float(word.replace(".", "").replace(",", "."))
+    if word.count(".") > 1:
+        return float(word.replace(".", ""))
+    return float(word.replace(",", ""))
 
 
 def _numbers_in(side: _Side, lo: int, hi: int) -> tuple[float, ...]:
@@ -552,7 +590,7 @@ def _date_item(words: Sequence[str], i: int) -> str | None:
     w = words[i]
     if w in DATE_WORDS:
         return _CANON.get(_base(w), _base(w))
-    if _value(w) is not None and _is_date_number(words, i):
+    if _value(w) is not None and _is_date_number(words, i) or _NUMERIC_DATE.match(w):
         return w
     return None
 
@@ -572,7 +610,7 @@ def _parse_date(text: str):
 
     import dateparser
 
-    if not any(m in text.casefold() for m in _MONTHS) and not re.search(r"\d", text):
+    if not any(m.casefold() in text.casefold() for m in _MONTHS) and not re.search(r"\d", text):
         return None  # relative words ("last week") never name the same day as another phrase
     settings = {"RELATIVE_BASE": datetime.datetime(2000, 1, 1), "STRICT_PARSING": False}
     parsed = dateparser.parse(text, languages=["en"], settings=settings)
