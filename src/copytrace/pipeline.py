@@ -285,7 +285,23 @@ def change_units(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
             units.append(Passage(p.kind, _trim(a, a.sentences[sa_i]), _trim(b, b.sentences[sb_i]), p.score))
         else:
             units.extend(q for q in passages if _sentences_of(a, q.a) == [sa_i] and _sentences_of(b, q.b) == [sb_i])
-    return sorted(set(units), key=lambda p: (p.a.start, p.b.start))
+    return _outermost_units(sorted(set(units), key=lambda p: (p.a.start, p.b.start)))
+
+
+def _outermost_units(units: list[Passage]) -> list[Passage]:
+    """Units not lying inside another unit on both sides.
+
+    A stretch diffed twice is reported twice, and the smaller unit is the worse
+    diff: a sentence stretched to its counterpart pairs its own clause with the
+    clause of a neighbouring sentence that the larger unit holds ("Pentagon
+    officials" / "resulting in four enemy fighters killed …")."""
+    by_spans = {(p.a, p.b): p for p in reversed(units)}  # same stretch twice: keep the first
+    distinct = [p for p in units if by_spans[(p.a, p.b)] is p]
+
+    def inside(p: Passage, q: Passage) -> bool:
+        return (p.a, p.b) != (q.a, q.b) and q.a.contains(p.a) and q.b.contains(p.b)
+
+    return [p for p in distinct if not any(inside(p, q) for q in distinct)]
 
 
 def _sentence_sizes(seg: Segmented) -> list[int]:

@@ -123,6 +123,8 @@ REPORTING_VERBS = frozenset(
 _NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
 _NUMERIC_DATE = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{2}|\d{4})$")  # 16.08.2023
 _MAX_SIDE = 8  # longer one-sided runs are added or dropped text, not a change
+MAX_CHANGE_WORDS = 12  # a side longer than this is a rewritten clause, not a change
+_KIND_RANK: tuple[ChangeKind, ...] = ("negation", "number", "hedge", "date", "attribution", "entity", "other")
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,18 @@ class _Side:
             return False
         return self.seg.text[self.seg.tokens[k].end : self.seg.tokens[k + 1].start] == "-"
 
+    def speaker(self, i: int) -> bool:
+        """Whether token ``i`` is part of who speaks before a reporting verb at ``i + 1``
+        ("CNN reported", "Pentagon officials said"); a comma ends the speaker."""
+        toks = self.seg.tokens
+        gap = self.seg.text[toks[self.first + i].end : toks[self.first + i + 1].start]
+        return not gap.strip() and (self.capitalised(i) or self.words[i] in ACTOR_NOUNS)
+
+    def sentence_cuts(self, lo: int, hi: int) -> list[int]:
+        """Passage token indices in ``lo+1:hi`` that open a new sentence."""
+        of = self.seg.sentence_of
+        return [i for i in range(lo + 1, hi) if of[self.first + i] != of[self.first + i - 1]]
+
     def capitalised(self, i: int) -> bool:
         """Whether passage token ``i`` is written as a name (not just a sentence opener)."""
         k = self.first + i
@@ -176,7 +190,12 @@ class _Side:
 
 
 def find_changes(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> list[Change]:
-    """Every changed unit inside the aligned ``passages``, ``a`` side → ``b`` side, in order.
+    """Every changed unit inside the aligned ``passages``, ``a`` side → ``b`` side.
+
+    Factual changes (every kind but ``other``) come first, then wording changes,
+    each group in reading order. No two changes overlap on either side, and none
+    is longer than :data:`MAX_CHANGE_WORDS` words a side: a longer difference
+    is a rewritten clause, not a change.
 
     Spans are character offsets into ``a.text`` and ``b.text``; an insertion or
     deletion has an empty span on the side that lacks it.
@@ -190,7 +209,32 @@ def find_changes(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
             if key not in seen:
                 seen.add(key)
                 out.append(change)
-    return sorted(_outermost(out), key=lambda c: (c.a, c.b))
+    short = [c for c in _outermost(out) if max(len(c.a_text.split()), len(c.b_text.split())) <= MAX_CHANGE_WORDS]
+    return sorted(_one_per_stretch(short), key=lambda c: (not is_factual(c), c.a, c.b))
+
+
+def is_factual(change: Change) -> bool:
+    """Whether ``change`` alters a fact (a number, date, name, attribution, hedge or
+    negation) rather than only the wording."""
+    return change.kind != "other"
+
+
+def _one_per_stretch(changes: list[Change]) -> list[Change]:
+    """Changes that share no text on either side; of two that do, the more
+    telling kind wins (the order of _KIND_RANK), then the shorter."""
+    def rank(c: Change) -> tuple[int, int, Span, Span]:
+        return (_KIND_RANK.index(c.kind), len(c.a_text) + len(c.b_text), c.a, c.b)
+
+    kept: list[Change] = []
+    for c in sorted(changes, key=rank):
+        if not any(_overlap(c.a, k.a) or _overlap(c.b, k.b) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def _overlap(x: Span, y: Span) -> bool:
+    """Whether two spans share a character (an empty span: whether it lies inside the other)."""
+    return x.start < y.end and y.start < x.end
 
 
 def _outermost(changes: list[Change]) -> list[Change]:
@@ -260,9 +304,28 @@ def _diff(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, depth: int) ->
     pa, pb = i1, j1
     for m in blocks:
         if i1 + m.a > pa or j1 + m.b > pb:
-            out += _unit(a, b, pa, i1 + m.a, pb, j1 + m.b, aligned, depth)
+            for unit in _clause_units(a, b, pa, i1 + m.a, pb, j1 + m.b):
+                out += _unit(a, b, *unit, aligned, depth)
         pa, pb = i1 + m.a + m.size, j1 + m.b + m.size
     return out
+
+
+def _clause_units(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> list[tuple[int, int, int, int]]:
+    """The gap ``i1:i2`` / ``j1:j2`` as units whose clauses correspond.
+
+    When a sentence ends inside one side of the gap but not the other, the two
+    sides are different clauses ("Pentagon officials said. At least" /
+    "resulting in"), and pairing their words word by word invents changes; each
+    side's clause is then reported on its own, against nothing.
+    """
+    cuts_a, cuts_b = a.sentence_cuts(i1, i2), b.sentence_cuts(j1, j2)
+    if bool(cuts_a) == bool(cuts_b):
+        return [(i1, i2, j1, j2)]
+    pieces_a = list(zip([i1] + cuts_a, cuts_a + [i2]))
+    pieces_b = list(zip([j1] + cuts_b, cuts_b + [j2]))
+    return [(lo, hi, j1, j1) for lo, hi in pieces_a if hi > lo and i2 > i1] + [
+        (i2, i2, lo, hi) for lo, hi in pieces_b if hi > lo and j2 > j1
+    ]
 
 
 def _unit(
@@ -278,7 +341,10 @@ def _unit(
     kind = _kind(a, b, i1, i2, j1, j2)
     if kind is None:
         return []
-    core_a, core_b = _core(kind, a, i1, i2, b), _core(kind, b, j1, j2, a)
+    if kind == "entity":
+        core_a, core_b = _paired_names(a, i1, i2, b, j1, j2)
+    else:
+        core_a, core_b = _core(kind, a, i1, i2, b), _core(kind, b, j1, j2, a)
     whole = [_change(kind, a, b, i1, i2, j1, j2, aligned)]
     if kind == "other" or depth > 6 or (core_a, core_b) in (((i1, i2), (j1, j2)), (None, None)):
         return whole
@@ -332,8 +398,8 @@ def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tupl
             hits = [first, last]
     elif kind == "attribution":
         hits = [i for i in range(lo, hi) if _lemma(words[i])]
-        # the credited name goes with its verb: "CNN reported"
-        while hits and hits[0] > lo and side.capitalised(hits[0] - 1):
+        # the credited name goes with its verb: "CNN reported", "Pentagon officials said"
+        while hits and hits[0] > lo and side.speaker(hits[0] - 1):
             hits.insert(0, hits[0] - 1)
         while hits and hits[0] > lo and words[hits[0] - 1] in _AUXILIARIES:
             hits.insert(0, hits[0] - 1)
@@ -346,6 +412,40 @@ def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tupl
 
 _DATE_EDGES = frozenset("the this that before after earlier later ago".split())
 _CONNECTORS = frozenset("and of the for de al el".split())
+# words that only place or point at a name: "in" / "near Deir ez-Zor", "us" / "the US"
+_FILLERS = frozenset("a an the in at on of to for from by with near into onto and us them it him her me".split())
+_DIRECTIONS = frozenset(
+    """north south east west northeast northwest southeast southwest northern southern eastern
+    western northeastern northwestern southeastern southwestern central""".split()
+)
+
+
+def _name_runs(side: _Side, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every run of name tokens in ``lo:hi``, in order."""
+    runs = []
+    while (run := _first_name_run(side, lo, hi)) is not None:
+        runs.append(run)
+        lo = run[1]
+    return runs
+
+
+def _run_class(side: _Side, run: tuple[int, int]) -> str:
+    words = side.words[run[0] : run[1]]
+    if all(w in _DIRECTIONS for w in words):
+        return "direction"
+    return "name" if any(side.capitalised(i) for i in range(*run)) else "group"
+
+
+def _paired_names(a: _Side, i1: int, i2: int, b: _Side, j1: int, j2: int):
+    """The name runs that replace each other: the first pair of the same class
+    ("northeast" / "southern", not "U.S. military installations" / "southern"),
+    else the first run of each side."""
+    runs_a, runs_b = _name_runs(a, i1, i2), _name_runs(b, j1, j2)
+    for ra in runs_a:
+        for rb in runs_b:
+            if _run_class(a, ra) == _run_class(b, rb):
+                return ra, rb
+    return (runs_a[0] if runs_a else None), (runs_b[0] if runs_b else None)
 
 
 def _first_name_run(side: _Side, lo: int, hi: int) -> tuple[int, int] | None:
@@ -377,7 +477,10 @@ def _change(kind: ChangeKind, a: _Side, b: _Side, i1: int, i2: int, j1: int, j2:
         i1, i2 = _trim(a.words, i1, i2)
         j1, j2 = _trim(b.words, j1, j2)
     if kind == "entity":  # show the group with its determiners: "the two sides"
-        while i1 > 0 and i1 < i2 and j1 > 0 and j1 < j2 and a.words[i1 - 1] == b.words[j1 - 1] in _DETERMINERS:
+        while (
+            i1 > 0 and i1 < i2 and j1 > 0 and j1 < j2 and a.words[i1 - 1] == b.words[j1 - 1] in _DETERMINERS
+            and not _hedged(a, i1 - 1) and not _hedged(b, j1 - 1)  # the hedge change shows "At least four"
+        ):
             i1, j1 = i1 - 1, j1 - 1
     span_a, span_b = a.span(i1, i2), b.span(j1, j2)
     return Change(kind, span_a, span_b, a.seg.slice(span_a), b.seg.slice(span_b))
@@ -449,7 +552,10 @@ def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind 
     if _verbs(wa) != _verbs(wb):
         return "attribution"
     ea, eb = _entities(a, i1, i2), _entities(b, j1, j2)
-    if ea != eb and (ea and eb or short):
+    # a name against words that are no name ("the two sides comes" / "even") is a
+    # clause built differently, unless those words only place it ("in" / "near Deir ez-Zor")
+    unnamed = wb if ea and not eb else wa
+    if ea != eb and (ea and eb or short and all(w in _FILLERS for w in unnamed)):
         return "entity"
     ca = Counter(w for w in wa if _is_content(w))
     cb = Counter(w for w in wb if _is_content(w))
@@ -546,6 +652,16 @@ def _hedge_at(words: Sequence[str], i: int) -> int:
         if tuple(words[i:end]) == phrase and _quantity_at(words, end) is not None:
             return len(phrase)
     return 0
+
+
+def _hedged(side: _Side, i: int) -> bool:
+    """Whether token ``i`` is part of the quantity a hedge qualifies ("at least [four]")."""
+    words = side.words
+    for j in range(max(0, i - 3), i):
+        n = _hedge_at(words, j)
+        if n and j + n <= i < (_quantity_at(words, j + n) or 0):
+            return True
+    return False
 
 
 def _quantity_at(words: Sequence[str], i: int) -> int | None:
