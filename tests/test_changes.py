@@ -190,3 +190,66 @@ def test_ambiguous_words_are_read_in_context(x, y, expected):
 )
 def test_us_the_pronoun_and_us_the_country_spelled_alike(x, y):
     assert _changes(x, y) == []
+
+
+@pytest.fixture(scope="module")
+def seed_comparison():
+    from copytrace import compare
+
+    return compare((SEEDS / "000.txt").read_text(encoding="utf-8"), (SEEDS / "003.txt").read_text(encoding="utf-8"))
+
+
+def test_seed_pair_reports_the_brief_changes(seed_comparison):
+    found = {(c.kind, c.a_text, c.b_text) for c in seed_comparison.changes}
+    assert ("entity", "the two sides", "the two countries") in found
+    assert ("attribution", "says", "claims") in found
+    assert ("date", "Wednesday night", "last week") in found
+    assert ("entity", "Mission Support Site Conoco and Mission Support Site Green Village", "al-Tanf garrison") in found
+    assert ("hedge", "At least four", "four") in found
+    assert ("attribution", "lists", "has designated") in found
+    assert ("other", "revive", "resurrect") in found
+
+
+def test_seed_pair_changes_are_short_disjoint_and_facts_first(seed_comparison):
+    changes = seed_comparison.changes
+    assert all(len(c.a_text.split()) <= 12 and len(c.b_text.split()) <= 12 for c in changes)
+    for side in ("a", "b"):
+        spans = sorted(getattr(c, side) for c in changes if getattr(c, side).end > getattr(c, side).start)
+        assert all(x.end <= y.start for x, y in zip(spans, spans[1:])), side
+    kinds = [c.kind for c in changes]
+    assert "other" in kinds and kinds.index("other") == len(kinds) - kinds.count("other")
+    facts = [c for c in changes if c.kind != "other"]
+    assert facts == sorted(facts, key=lambda c: (c.a, c.b))
+
+
+def test_seed_pair_no_change_pairs_unrelated_clauses(seed_comparison):
+    texts = [(c.a_text, c.b_text) for c in seed_comparison.changes]
+    assert not any("resulting" in b and "Pentagon" in a for a, b in texts)
+    assert not any(a == "battle between the two sides comes" and c.kind == "entity"
+                   for c, (a, _) in zip(seed_comparison.changes, texts))
+
+
+def test_a_sentence_end_on_one_side_only_splits_the_clauses():
+    found = _changes("The base was hit, officials said. At least four died.", "The base was hit, killing four.")
+    assert ("hedge", "At least four", "four") in found
+    assert not any(a and b for kind, a, b in found if kind != "hedge")  # "officials said" is not paired with "killing"
+
+
+def test_a_hedged_number_is_shown_once():
+    found = _changes("At least four militants were killed.", "Four enemy fighters were killed.")
+    assert ("hedge", "At least four", "Four") in found
+    assert ("entity", "militants", "enemy fighters") in found
+
+
+def test_a_rewritten_clause_longer_than_twelve_words_is_not_a_change():
+    x = "The talks collapsed on Monday."
+    y = ("The talks, which diplomats from three continents had prepared through a long and difficult "
+         "winter of meetings, collapsed on Monday.")
+    assert _changes(x, y) == []
+
+
+def test_facts_come_before_wording_each_in_reading_order():
+    found = _changes("The talks collapsed when envoys met Monday in Paris, officials said.",
+                     "The talks stalled when envoys met Tuesday in Berlin, officials claimed.")
+    assert found == [("date", "Monday", "Tuesday"), ("entity", "Paris", "Berlin"),
+                     ("attribution", "said", "claimed"), ("other", "collapsed", "stalled")]
