@@ -70,3 +70,22 @@ def test_seed_pair_end_to_end():
     assert "“says” → “claims”" in text
     assert "CNN" in text and "The Dallas Express" in text
     assert "CLICK HERE TO GET THE DALLAS EXPRESS APP" in text
+
+
+def test_facts_are_listed_under_their_heading_before_wording():
+    wording = Change("other", Span(0, 2), Span(0, 4), "At", "Four")
+    text = what_changed_section(_comparison(changes=(_comparison().changes[0], wording)))
+    lines = text.splitlines()
+    facts_at, wording_at = lines.index("Facts (1)"), lines.index("Wording (1)")
+    says = next(i for i, l in enumerate(lines) if "“says” → “claims”" in l)
+    other = next(i for i, l in enumerate(lines) if "“At” → “Four”" in l)
+    assert facts_at < says < wording_at < other
+    assert lines[other].lstrip().startswith("2.")  # numbered on through both groups
+
+
+def test_seed_pair_json_marks_factual_changes():
+    a = Document((SEEDS / "000.txt").read_text(encoding="utf-8"), id="000")
+    b = Document((SEEDS / "003.txt").read_text(encoding="utf-8"), id="003")
+    changes = compare(a, b).to_dict()["changes"]
+    assert [c["factual"] for c in changes] == sorted((c["factual"] for c in changes), reverse=True)
+    assert all(c["factual"] == (c["kind"] != "other") for c in changes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .analyse.changes import is_factual
 from .document import Document
 from .types import Attribution, Boilerplate, Change, Passage, QuoteMatch, Span, Verdict
 from .verdict import Evidence
@@ -63,7 +64,8 @@ class Comparison:
                 for p in self.passages
             ],
             "changes": [
-                {"kind": c.kind, "a": c.a.to_list(), "b": c.b.to_list(), "a_text": c.a_text, "b_text": c.b_text}
+                {"kind": c.kind, "a": c.a.to_list(), "b": c.b.to_list(), "a_text": c.a_text, "b_text": c.b_text,
+                 "factual": is_factual(c)}
                 for c in self.changes
             ],
             "attributions": [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import textwrap
 
+from ..analyse.changes import is_factual
 from ..comparison import Comparison
 from ..segment import split_sentences
 from ..types import Change, Span
@@ -21,15 +22,22 @@ _CONTEXT = 70  # characters of the surrounding sentence shown on each side of a 
 
 def what_changed_section(comparison: Comparison, width: int = 100) -> str:
     """Plain text, ``width`` columns: each change with both sides, its kind and its
-    sentence; then the added and dropped spans, who each text credits, and whether
+    sentence, factual changes under "Facts" and wording changes under "Wording"; then the added and dropped spans, who each text credits, and whether
     the reuse credits its source."""
     c = comparison
     width = max(40, width)
     lines = ["What changed", "============"]
     if c.changes:
         bounds = {"a": split_sentences(c.a.text), "b": split_sentences(c.b.text)}
-        for n, change in enumerate(c.changes, 1):
-            lines += _change(c, n, change, width, bounds)
+        facts = [x for x in c.changes if is_factual(x)]
+        wording = [x for x in c.changes if not is_factual(x)]
+        n = 0
+        for heading, group in (("Facts", facts), ("Wording", wording)):
+            if group:
+                lines += ["", f"{heading} ({len(group)})"]
+            for change in group:
+                n += 1
+                lines += _change(c, n, change, width, bounds)
     else:
         lines.append("No changes inside the aligned passages.")
     src, der = _roles(c)
