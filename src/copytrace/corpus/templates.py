@@ -256,8 +256,12 @@ def template_twin(text: str, rng: random.Random, pool: tuple[list[str], list[str
     mapping: dict[str, str] = {}
     taken = set(original_numbers)
 
+    present = set(re.findall(r"[A-Za-z]+", text))
+
     def other(choices, old):
-        options = [c for c in choices if c != old]
+        # A stand-in that is itself in the text would leave a fact unchanged elsewhere.
+        options = [c for c in choices if c not in present and c.capitalize() not in present] or \
+            [c for c in choices if c != old]
         return rng.choice(options)
 
     def replace(m: re.Match) -> str:
@@ -292,7 +296,7 @@ def template_twin(text: str, rng: random.Random, pool: tuple[list[str], list[str
 
 def furniture_blocks(rng: random.Random) -> dict[str, list[str]]:
     """One block of each kind of site furniture, 2–6 lines, with one outlet and company filled in."""
-    outlet = rng.choice(("Market Herald", "Business Line", "The Daily Ledger", "City Wire", "Finance Today"))
+    outlet = rng.choice(("Market Herald", "Business Line", "Daily Ledger", "City Wire", "Finance Today"))
     firm = company(rng)
     site = re.sub(r"\W", "", firm.split()[0]).lower()
     return {
