@@ -1,9 +1,14 @@
-"""Promotional, navigation and sign-up lines: text that is not the story.
+"""Promotional, navigation and sign-up lines and site furniture: text that is not the story.
 
 Scraped news carries lines such as "CLICK HERE TO GET THE DALLAS EXPRESS APP",
-"Subscribe", "Read more: …" or "Advertisement". They are shared by every
-article of an outlet, so left in they would look like reuse; copytrace reports
-them under ``boilerplate`` and keeps them out of every score.
+"Subscribe", "Read more: …" or "Advertisement", and furniture blocks:
+syndication notes ("… is auto-generated from a syndicated feed"), newsletter
+and subscription banners, "download our free report" blocks, cookie notices
+and press-wire footers ("About <Company>" and the description under it,
+forward-looking-statements text, "SOURCE <Company>", "Media contact:", "###").
+They are shared by every article of an outlet, so left in they would look like
+reuse; copytrace reports them under ``boilerplate`` and keeps them out of
+every score.
 
 >>> from copytrace.segment import segment
 >>> seg = segment("Rockets hit the base.\\nCLICK HERE TO GET THE DALLAS EXPRESS APP\\nAdvertisement\\n")
@@ -27,20 +32,23 @@ from ..types import Span
 _CALL = re.compile(
     r"""^\W*(?:
         (?:click|tap|press)\s+(?:here|below|the\s+link|this\s+link)
-      | (?:subscribe|sign\s*up|signup|register|join)\b(?!\w*\s+(?:said|says|told))
+      | (?:subscribe|sign\s*up|signup|register)\b(?!\w*\s+(?:said|says|told))
+      | join\s+(?:us|our|now|today|for\s+free|the\s+(?:conversation|discussion))\b
       | (?:download|get|install)\s+(?:the|our)\b.*\bapps?\b
       | (?:get|receive)\s+(?:the|our)\b.*\b(?:newsletter|alerts?|updates)\b
       | (?:read|see|watch|listen)\s+(?:more|also|next|now|the\s+full\s+(?:story|article))\b
       | (?:watch|listen|video|photos?|gallery)\s*:
       | (?:related|recommended|trending|more\s+from|more\s+on|also\s+read|popular)(?:\s+\w+){0,2}\s*:
       | (?:share|email|print|tweet)\s+(?:this|the)\s+(?:article|story|page|post)
-      | (?:follow|like|find)\s+(?:us|@)
+      | (?:follow|like|find)\s+(?:us\s+(?:on|at)\b|us\W*$|@)
       | follow\s+(?:[\w.&'’-]+\s+){1,4}on\s+(?:social\s+media|twitter|x|facebook|instagram|tiktok|threads|linkedin|youtube)\b
       | (?:advertisement|sponsored(?:\s+content)?|promoted(?:\s+content)?|ad)\W*$
       | (?:skip|jump)\s+to\s+(?:main\s+)?content
       | (?:continue\s+reading|story\s+continues\s+below|scroll\s+to\s+continue)
-      | (?:copyright|©)
+      | ©
+      | copyright\s*(?:©|\(c\)|\d{4})
       | (?:have\s+a\s+(?:news\s+)?tip|send\s+us\s+a\s+tip)
+      | (?:log|sign)\s*in(?:\s+(?:here|now|below|to\s+(?:continue|read|comment|your\s+account)))?\W*$
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -51,6 +59,38 @@ _ANYWHERE = re.compile(
     r"|this\s+(?:article|story)\s+(?:is|was)\s+(?:sponsored|paid\s+for)",
     re.IGNORECASE,
 )
+# Site furniture: syndication notes, newsletter and subscription banners,
+# "free report" blocks, cookie notices and press-wire footers. Their sentences
+# run long ("This story has not been edited by … staff and is auto-generated
+# from a syndicated feed."), so these phrases count at any length.
+_FURNITURE = re.compile(
+    r"auto-generated\s+from\s+a\s+syndicated\s+feed|has\s+not\s+been\s+edited\s+by\s+.{0,60}\bstaff\b"
+    r"|headline\s+of\s+this\s+report\s+may\s+have\s+been\s+reworked"
+    r"|delivered\s+(?:straight\s+|directly\s+)?to\s+your\s+inbox|already\s+a\s+subscriber\s*\?"
+    r"|for\s+unlimited\s+access\b|support\s+(?:independent|quality)\s+journalism"
+    r"|^\W*free\s+(?:special\s+)?report\s*:|download\s+(?:our|your|the|a|this)\s+free\b"
+    r"|claim\s+your\s+free\s+(?:copy|report|guide)"
+    r"|we\s+use\s+cookies|(?:our|the)\s+use\s+of\s+cookies|cookie\s+(?:policy|preferences|settings)"
+    r"|^\W*(?:accept|manage|reject)\s+(?:all\s+)?cookies?\b"
+    r"|forward-looking\s+statements?\s+within\s+the\s+meaning|private\s+securities\s+litigation\s+reform\s+act"
+    r"|undue\s+reliance\s+on\s+(?:these|any|such)?\s*forward-looking|undertakes?\s+no\s+(?:duty|obligation)\s+to\s+(?:publicly\s+)?(?:update|revise)"
+    r"|actual\s+results\s+(?:could|may|might)\s+differ\s+materially"
+    r"|for\s+more\s+information,?\s+(?:please\s+)?visit\s+(?:www\.|https?://)"
+    r"|^\W*(?:media|press|investor)\s+(?:contacts?|relations|inquiries|enquiries)\b|^\W*contacts?\s*:"
+    r"|^\W*(?:safe\s+harbor\s+statement|forward-looking\s+statements|cautionary\s+(?:note|statement)[\w\s]*)\W*$"
+    r"|^\s*(?:#{3}|-30-)\s*$",
+    re.IGNORECASE,
+)
+# Press-wire lines that are furniture only as capitalised: "About Acme Corp"
+# heads the company's description, "SOURCE Acme Corp" closes the release;
+# "About 300 people …" and "Sources said …" are news.
+_WIRE_LINE = re.compile(
+    r"^About\s+[A-Z][\w&.,'’-]*(?:\s+(?:[A-Z][\w&.,'’-]*|of|and|&|the|for|de)){0,6}\s*:?\s*$"
+    r"|^SOURCE\b:?\s+\S.{0,80}$"
+)
+_ABOUT = re.compile(r"^About\s+[A-Z]")
+_MAX_FURNITURE_WORDS = 80
+
 # Longer lines ("Read more: <a whole headline>") are still navigation when they
 # open with a label and a colon.
 _LABEL = re.compile(r"^\W*(?:read\s+more|see\s+also|related|also\s+read|more)\s*:", re.IGNORECASE)
@@ -70,7 +110,9 @@ def is_boilerplate(sentence: str) -> bool:
     words = sentence.split()
     if not words:
         return False
-    if _LABEL.match(sentence):
+    if _LABEL.match(sentence) or _WIRE_LINE.match(sentence.strip()):
+        return True
+    if len(words) <= _MAX_FURNITURE_WORDS and _FURNITURE.search(sentence):
         return True
     if len(words) > _MAX_WORDS:
         return False
@@ -84,10 +126,15 @@ def find_boilerplate(seg: Segmented) -> list[Span]:
     whole line of boilerplate comes back as exactly that line.
     """
     out: list[Span] = []
+    about_until = -1
     for s in seg.sentences:
         body = seg.slice(s)
-        if not is_boilerplate(body):
+        if s.start < about_until:
+            pass  # the company description under a press release's "About <Company>" heading
+        elif not is_boilerplate(body):
             continue
+        elif _ABOUT.match(body.strip()):
+            about_until = _end_of_next_line(seg.text, s.start + len(body.rstrip()))
         span = Span(s.start, s.start + len(body.rstrip()))
         gap = seg.text[out[-1].end : span.start] if out else "\n"
         if not gap.strip() and "\n" not in gap:
@@ -95,3 +142,15 @@ def find_boilerplate(seg: Segmented) -> list[Span]:
         else:
             out.append(span)
     return out
+
+
+def _end_of_next_line(text: str, at: int) -> int:
+    """Where the first non-blank line after the line holding offset ``at`` ends."""
+    newline = text.find("\n", at)
+    while newline >= 0:
+        end = text.find("\n", newline + 1)
+        end = len(text) if end < 0 else end
+        if text[newline + 1 : end].strip():
+            return end
+        newline = end if end < len(text) else -1
+    return len(text)
