@@ -4,7 +4,7 @@
 >>> a = prepare("The State Department lists the IRGC as a terrorist group.")
 >>> b = prepare("The U.S. State Department has designated the IRGC a terrorist group.")
 >>> c = prepare("Stocks in Tokyo closed lower on weak export data.")
->>> p = scorer.probability(np.array([[0.86, 0.11]]), [a, c], [b, b], [0, 0], [0, 1])
+>>> p = scorer.probability([0.86, 0.11], [(a, b), (c, b)])   # with each pair's MiniLM cosine
 >>> bool(p[0] > scorer.cut > p[1])
 True
 
@@ -16,6 +16,19 @@ shipped as JSON (``models/paraphrase.json``: feature names, scaler,
 coefficients, decision cut, cross-validated figures), so inference needs only
 numpy. Every feature is symmetric in the two sentences, as MSRP's pairs have
 no direction.
+
+Held out (10-fold stratified CV, seed 0, MSRP training part): accuracy 0.773
+(sd 0.012), F1 0.839, against 0.728 / 0.815 for the bare cosine with its cut
+fitted under the same folds (``python training/paraphrase.py`` prints both).
+What mattered, by ablation of the logistic regression: the cosine and the
+lexical overlap together (each alone: 0.731 and 0.756); numbers on one side
+only, number mismatch, character similarity and negation mismatch (−0.1 to −0.3 points each when
+dropped); counts of unshared content words and the soft word alignment with
+the static model's word vectors (+0.9 points together). The SentEval
+|u−v|, u·v embedding features lowered held-out accuracy (0.715–0.730: 768
+columns for 4,076 pairs), gradient-boosted trees did no better than the
+logistic regression (0.756–0.768), and TF-KLD word weights fitted in-fold
+lowered it (0.750).
 """
 from __future__ import annotations
 
@@ -194,6 +207,7 @@ class PairScorer:
     coef: np.ndarray
     intercept: float
     cut: float
+    prefilter: float  # transformer cosine below which a pair is not scored at all
     info: dict
 
     @classmethod
@@ -205,6 +219,7 @@ class PairScorer:
             np.asarray(d["coef"], dtype=np.float64),
             float(d["intercept"]),
             float(d["cut"]),
+            float(d.get("prefilter_bar", 0.0)),
             d,
         )
 
