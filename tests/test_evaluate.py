@@ -144,17 +144,20 @@ def test_clough_stevenson_run_on_the_sample(sample_report):
 
 
 def test_msrp_run_on_the_sample():
-    from copytrace.align.paraphrase import PARAPHRASE_THRESHOLD
+    from copytrace.evaluate.run import BARE_COSINE_CUT
 
     r = evaluate("msrp", DATA / "msrp", folds=5, seed=0)
     assert r.n == 80
     shipped = r.systems[0]
-    assert shipped.details["threshold"] == PARAPHRASE_THRESHOLD
+    assert shipped.details["threshold"] == BARE_COSINE_CUT
     assert shipped.schemes["paraphrase"].labels == (0, 1)
     always = r.system("baseline: always paraphrase").schemes["paraphrase"]
     assert always.per_class[1].recall == 1.0
     assert 0.5 < shipped.schemes["paraphrase"].accuracy <= 1.0
     assert len(r.system("copytrace (threshold fitted by CV)").details["fitted_per_fold"]) == 5
+    scorer = r.system("copytrace pair scorer (CV)")
+    assert len(scorer.details["per_fold_accuracy"]) == 5
+    assert scorer.schemes["paraphrase"].accuracy > always.accuracy
 
 
 def _write(path: Path, rows) -> None:
