@@ -128,7 +128,7 @@ def align_paraphrases(
     cosines = [float(sim[x, y]) for x, y in zip(xs, ys)] + [m[2] for m in merges]
     if not units:
         return []
-    probability = scorer.probability(cosines, [(sides.a(xs_), sides.b(ys_)) for xs_, ys_ in units])
+    probability = _score_units(scorer, sides, units, cosines)
     for p, (xs_, ys_) in zip(probability, units):
         if p < cut:
             continue
@@ -146,6 +146,11 @@ def align_paraphrases(
         used_b.update(ys_)
         passages.append(Passage("paraphrase", _span(a, xs_), _span(b, ys_), round(score, 4)))
     return sorted(passages, key=lambda p: (p.a.start, p.b.start))
+
+
+def _score_units(scorer, sides: "_Sides", units, cosines: list[float]) -> np.ndarray:
+    """P(paraphrase) of each (sentences of a, sentences of b) unit, given its transformer cosine."""
+    return scorer.probability(cosines, [(sides.a(xs_), sides.b(ys_)) for xs_, ys_ in units])
 
 
 class _Sides:
