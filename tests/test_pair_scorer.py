@@ -101,3 +101,29 @@ def test_retraining_reaches_the_reported_accuracy():
     assert np.mean(cv.scorer.accuracy) > np.mean(cv.cosine.accuracy) + 0.03
     assert np.mean(cv.prefilter_loss) < 0.01  # the prefilter drops under 1% of accepted pairs
     assert abs(model["prefilter_bar"] - shipped["prefilter_bar"]) <= 0.01
+
+
+def test_feature_matrix_matches_pair_by_pair_features():
+    # The vectorised rows (one similarity matrix for all pairs, reduceat per side) must equal
+    # the plain per-pair definition, with word vectors and without, and for a side with no
+    # content word (its alignment columns are zero) and a side in several pairs.
+    from copytrace.align.pair_scorer import pair_features
+    from copytrace.embed import get_encoder
+
+    static = get_encoder().screen
+    texts = [
+        "Shares of Acme rose 5% on Tuesday after the merger was announced.",
+        "Acme stock climbed five percent when the deal was announced on Tuesday.",
+        "It was not that.",
+        "The company said on Monday that it will cut 1,200 jobs in Europe.",
+        "On Monday the firm announced 1,200 European job cuts, Reuters reported.",
+    ]
+    for vectors in (static, None):
+        sides = [prepare(t, static=vectors) for t in texts]
+        pairs = [(sides[0], sides[1]), (sides[0], sides[3]), (sides[2], sides[1]), (sides[3], sides[4]), (sides[4], sides[0])]
+        cos = [0.8, 0.3, 0.2, 0.7, 0.25]
+        expected = np.array([[c, *pair_features(x, y)] for c, (x, y) in zip(cos, pairs)])
+        got = feature_matrix(cos, pairs)
+        assert got.shape == (len(pairs), len(FEATURES))
+        assert np.allclose(got, expected, atol=1e-6)
+    assert feature_matrix([], []).shape == (0, len(FEATURES))

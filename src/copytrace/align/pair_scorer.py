@@ -168,7 +168,11 @@ FEATURES = ("cosine",) + PAIR_FEATURES
 
 
 def pair_features(x: Side, y: Side) -> list[float]:
-    """The features of :data:`PAIR_FEATURES`, in that order."""
+    """The features of :data:`PAIR_FEATURES`, in that order, for one pair.
+
+    The plain definition; :func:`feature_matrix` computes the same for many
+    pairs at once (and a test holds the two equal).
+    """
     out: list[float] = []
     for n in range(3):
         out.extend(_overlap(x.grams[n], y.grams[n]))
@@ -188,13 +192,7 @@ def pair_features(x: Side, y: Side) -> list[float]:
     out.extend([only_x + only_y, min(only_x, only_y), max(only_x, only_y), lx + ly])
     if not x.content or not y.content:
         return out + [0.0] * 6
-    bx, by = _best_matches(x, y)
-    for bar in ALIGNED_BARS:
-        nx, ny = int((bx < bar).sum()), int((by < bar).sum())
-        out.extend([nx + ny, max(nx, ny)])
-    out.append(min(bx.mean(), by.mean()))
-    out.append((bx.sum() + by.sum()) / (len(bx) + len(by)))
-    return out
+    return out + _alignment_row(*_best_matches(x, y))
 
 
 @dataclass(frozen=True)
@@ -233,10 +231,110 @@ class PairScorer:
         return self.decide(feature_matrix(cosines, pairs))
 
 
+# Pairs per block of feature_matrix: bounds the word-by-word similarity matrix of a block
+# (MSRP: ~3,000 x 3,000 words); a comparison's candidate pairs fit in one.
+BLOCK = 256
+
+
 def feature_matrix(cosines: Sequence[float], pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
-    """One row of :data:`FEATURES` per pair."""
-    rows = [[float(c), *pair_features(x, y)] for c, (x, y) in zip(cosines, pairs)]
-    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+    """One row of :data:`FEATURES` per pair, the same values as :func:`pair_features`.
+
+    Vectorised over the pairs: per pair only set intersections and the three
+    rapidfuzz calls run in Python; the ratios are numpy columns, and the soft
+    word alignment of every pair comes from one similarity matrix of all the
+    left sides' content words against all the right sides' (a comparison's
+    candidate pairs share their sentences), reduced per side with ``reduceat``.
+    """
+    n = len(pairs)
+    out = np.empty((n, len(FEATURES)), dtype=np.float64)
+    out[:, 0] = np.asarray(cosines, dtype=np.float64).reshape(n)
+    for start in range(0, n, BLOCK):
+        block = pairs[start : start + BLOCK]
+        out[start : start + len(block), 1:] = _block_features(block)
+    return out
+
+
+def _block_features(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
+    n = len(pairs)
+    # Sizes of x, y and x∩y per item kind: word 1-, 2-, 3-grams, content words, numbers, names.
+    sx = np.empty((n, 6))
+    sy = np.empty((n, 6))
+    both = np.empty((n, 6))
+    fuzzy = np.empty((n, 3))
+    for k, (x, y) in enumerate(pairs):
+        for m, (a, b) in enumerate(zip((*x.grams, x.content, x.numbers, x.names), (*y.grams, y.content, y.numbers, y.names))):
+            sx[k, m], sy[k, m], both[k, m] = len(a), len(b), len(a & b)
+        fuzzy[k] = (
+            fuzz.ratio(x.joined, y.joined) / 100,
+            fuzz.token_set_ratio(x.joined, y.joined) / 100,
+            LCSseq.normalized_similarity(x.words, y.words),
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        some = (sx > 0) & (sy > 0)
+        dice = np.where(some, 2 * both / (sx + sy), 0.0)
+        cx, cy = np.where(some, both / sx, 0.0), np.where(some, both / sy, 0.0)
+        union = sx + sy - both
+        jaccard = np.where(union > 0, both / union, 0.0)
+        mismatch = np.where(union > 0, (sx + sy - 2 * both) / union, 0.0)
+    lx = np.array([len(x.words) for x, _ in pairs], dtype=np.float64)
+    ly = np.array([len(y.words) for _, y in pairs], dtype=np.float64)
+    only_x, only_y = sx[:, 3] - both[:, 3], sy[:, 3] - both[:, 3]
+    cmin, cmax = np.minimum(cx, cy), np.maximum(cx, cy)
+    cols = []
+    for m in range(3):
+        cols += [dice[:, m], cmin[:, m], cmax[:, m]]
+    cols += [jaccard[:, 3], cmin[:, 3], cmax[:, 3], fuzzy[:, 0], fuzzy[:, 1], fuzzy[:, 2]]
+    cols += [np.abs(lx - ly) / np.maximum(np.maximum(lx, ly), 1), mismatch[:, 4],
+             ((sx[:, 4] > 0) != (sy[:, 4] > 0)).astype(np.float64), mismatch[:, 5],
+             np.array([float(x.negations != y.negations) for x, y in pairs])]
+    cols += [only_x + only_y, np.minimum(only_x, only_y), np.maximum(only_x, only_y), lx + ly]
+    return np.column_stack(cols + list(_alignment_features(pairs).T))
+
+
+def _alignment_features(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
+    """The six soft-alignment columns of :data:`PAIR_FEATURES` (zero when a side has no content word)."""
+    out = np.zeros((len(pairs), 2 * len(ALIGNED_BARS) + 2))
+    live = [k for k, (x, y) in enumerate(pairs) if x.content and y.content]
+    if not live:
+        return out
+    soft = [k for k in live if pairs[k][0].content_vectors is not None and pairs[k][1].content_vectors is not None]
+    for k in set(live) - set(soft):  # no word vectors: exact matches, pair by pair
+        out[k] = _alignment_row(*_best_matches(*pairs[k]))
+    if not soft:
+        return out
+    lefts = list({id(pairs[k][0]): pairs[k][0] for k in soft}.values())
+    rights = list({id(pairs[k][1]): pairs[k][1] for k in soft}.values())
+    row = {id(s): i for i, s in enumerate(lefts)}
+    col = {id(s): j for j, s in enumerate(rights)}
+    sim = np.concatenate([s.content_vectors for s in lefts]) @ np.concatenate([s.content_vectors for s in rights]).T
+    na = np.array([len(s.content_words) for s in lefts])
+    nb = np.array([len(s.content_words) for s in rights])
+    start_a, start_b = np.r_[0, np.cumsum(na)[:-1]], np.r_[0, np.cumsum(nb)[:-1]]
+    # best_x[w, j]: best cosine of left word w within right side j; best_y[i, w] likewise.
+    best_x = np.maximum.reduceat(sim, start_b, axis=1)
+    best_y = np.maximum.reduceat(sim, start_a, axis=0)
+    i = np.array([row[id(pairs[k][0])] for k in soft])
+    j = np.array([col[id(pairs[k][1])] for k in soft])
+    cols = []
+    for bar in ALIGNED_BARS:
+        nx = np.add.reduceat((best_x < bar).astype(np.int64), start_a, axis=0)[i, j]
+        ny = np.add.reduceat((best_y < bar).astype(np.int64), start_b, axis=1)[i, j]
+        cols += [nx + ny, np.maximum(nx, ny)]
+    sum_x = np.add.reduceat(best_x.astype(np.float64), start_a, axis=0)[i, j]
+    sum_y = np.add.reduceat(best_y.astype(np.float64), start_b, axis=1)[i, j]
+    cols += [np.minimum(sum_x / na[i], sum_y / nb[j]), (sum_x + sum_y) / (na[i] + nb[j])]
+    out[soft] = np.column_stack(cols)
+    return out
+
+
+def _alignment_row(bx: np.ndarray, by: np.ndarray) -> list[float]:
+    out: list[float] = []
+    for bar in ALIGNED_BARS:
+        nx, ny = int((bx < bar).sum()), int((by < bar).sum())
+        out.extend([nx + ny, max(nx, ny)])
+    out.append(min(bx.mean(), by.mean()))
+    out.append((bx.sum() + by.sum()) / (len(bx) + len(by)))
+    return out
 
 
 @lru_cache(maxsize=1)
