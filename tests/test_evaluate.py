@@ -1,5 +1,4 @@
-"""The evaluation harness: honest folds, fitted thresholds, and full runs on small real samples."""
-import io
+"""The evaluation harness: honest folds, a refitted verdict, and full runs on small real samples."""
 import json
 from pathlib import Path
 
@@ -9,9 +8,8 @@ import pytest
 from copytrace.errors import InputError
 from copytrace.evaluate import calibrate as cal
 from copytrace.evaluate.datasets import load_clough_stevenson
-from copytrace.evaluate.run import evaluate, fit_defaults, relabel
+from copytrace.evaluate.run import evaluate, relabel
 from copytrace.segment import segment
-from copytrace.verdict import DEFAULT, Evidence
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "clough-stevenson"  # task a: 4 cut, 3 light, 3 heavy, 9 non
@@ -67,29 +65,6 @@ def test_cross_val_threshold_uses_training_folds_only():
     assert cuts[0] == cal.fit_threshold(scores[folds != 0], y[folds != 0])
 
 
-def test_fit_verdict_thresholds_recovers_a_separable_rule():
-    # b is the rewrite; its verbatim share decides the label.
-    shares = {"wholly": [0.9, 0.85, 0.8, 0.95], "partially": [0.5, 0.4, 0.35, 0.6], "non": [0.02, 0.05, 0.1, 0.0]}
-    evidence, labels = [], []
-    for label, values in shares.items():
-        for v in values:
-            evidence.append(Evidence(verbatim_a=v / 2, verbatim_b=v))
-            labels.append(label)
-    fitted = cal.fit_verdict_thresholds(evidence, labels)
-    assert 0.6 < fitted.wholly < 0.8 and 0.1 < fitted.partially < 0.35
-    assert cal.verdict_labels(evidence, fitted) == labels
-    assert fitted.reported_credit == DEFAULT.reported_credit  # only the fitted fields move
-
-
-def test_fit_verdict_thresholds_weighs_paraphrase_when_it_helps():
-    # Partially-derived texts are paraphrased, not copied: only a paraphrase weight > 0 separates them.
-    evidence = [Evidence(verbatim_b=0.9, verbatim_a=0.4)] * 3 + [Evidence(paraphrase_b=0.6, paraphrase_a=0.2)] * 3 + [Evidence()] * 3
-    labels = ["wholly"] * 3 + ["partially"] * 3 + ["non"] * 3
-    fitted = cal.fit_verdict_thresholds(evidence, labels)
-    assert fitted.paraphrase_weight > 0
-    assert cal.verdict_labels(evidence, fitted) == labels
-
-
 def test_baseline_features_by_hand():
     source = segment("the cat sat on the mat today")
     assert cal.baseline_features(source, segment("The cat sat on the mat today.")).tolist() == [1.0] * 6
@@ -127,7 +102,7 @@ def test_clough_stevenson_run_on_the_sample(sample_report):
     r = sample_report
     assert r.n == 19 and r.folds == 3
     names = [s.name for s in r.systems]
-    assert names[0] == "copytrace (shipped defaults)" and any(n.startswith("baseline") for n in names)
+    assert names[0] == "copytrace (shipped verdict model)" and any(n.startswith("baseline") for n in names)
     shipped = r.systems[0].schemes
     assert set(shipped) == {"3-class", "2-class"}
     assert int(shipped["3-class"].confusion.sum()) == 19
@@ -135,8 +110,8 @@ def test_clough_stevenson_run_on_the_sample(sample_report):
     baseline = r.system("baseline: Clough & Stevenson features + Naive Bayes (CV)")
     assert set(baseline.schemes) == {"4-class", "3-class", "2-class"}
     assert r.notes["paraphrase"] is False
-    fitted = r.system("copytrace (verdict thresholds, CV)").details["fitted_per_fold"]
-    assert len(fitted) == 3 and all(f["partially"] <= f["wholly"] for f in fitted)
+    refitted = r.system("copytrace (verdict model refitted, CV)").schemes["3-class"]
+    assert int(refitted.confusion.sum()) == 19
     d = json.loads(json.dumps(r.to_dict()))
     assert d["headline"]["scheme"] == "3-class" and d["systems"][0]["schemes"]["3-class"]["n"] == 19
     text = r.render()
@@ -189,21 +164,3 @@ def test_generic_pairs_and_clusters(tmp_path):
 def test_unknown_dataset():
     with pytest.raises(InputError, match="unknown dataset"):
         evaluate("meter", DATA)
-
-
-def test_fit_defaults_prints_copyable_values(tmp_path):
-    # Six answers (two cut, two heavy, two non) keep the full-model comparisons few.
-    keep = ["g0pD_taska.txt", "g2pC_taska.txt", "g0pC_taska.txt", "g2pE_taska.txt", "g0pA_taska.txt", "g0pB_taska.txt"]
-    (tmp_path / "texts").mkdir()
-    for name in keep + ["orig_taska.txt"]:
-        (tmp_path / "texts" / name).write_bytes((SAMPLE / "texts" / name).read_bytes())
-    lines = [l for l in (SAMPLE / "pairs.jsonl").read_text().splitlines() if json.loads(l)["b"] in keep]
-    (tmp_path / "pairs.jsonl").write_text("\n".join(lines) + "\n")
-    out = io.StringIO()
-    result = fit_defaults(tmp_path, DATA / "msrp", out=out)
-    printed = out.getvalue()
-    assert f"PARAPHRASE_THRESHOLD = {result['paraphrase_threshold']}" in printed
-    assert f"wholly: float = {result['thresholds']['wholly']}" in printed
-    t = result["thresholds"]
-    assert 0.0 <= t["partially"] <= t["wholly"] and 0 <= t["paraphrase_weight"] <= 1
-    assert "Clough" in result["fitted_on"] and "MSRP" in result["fitted_on"]

@@ -184,3 +184,21 @@ def test_ctrl_c_leaves_no_complete_looking_output(tmp_path):
     assert proc.returncode != 0
     assert not (out / "pairs.jsonl").exists() and not (out / "clusters.jsonl").exists()
     assert not (out / "report.html").exists()
+
+
+MASTHEAD = ("The Morning Briefing from the Northern Ledger brings you the five stories our editors think matter "
+            "most, every weekday before breakfast, with analysis from correspondents around the world.")
+
+
+@pytest.mark.slow
+def test_furniture_shared_by_many_articles_makes_no_pairs(tmp_path):
+    """Seventy unrelated articles carry one masthead block; only the planted copy is reuse."""
+    sources = read_sources(DATA / "bbc-sample.jsonl.gz")[:70]
+    rows = [{"id": s["id"], "text": s["text"] + "\n\n" + MASTHEAD} for s in sources]
+    rows.append({"id": "copy-of-0", "text": sources[0]["text"]})
+    src = tmp_path / "corpus.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    scan(src, tmp_path / "out", processes=2, progress=False)
+    found = {frozenset((p["a"], p["b"])) for p in read_jsonl(tmp_path / "out" / "pairs.jsonl")}
+    assert frozenset((sources[0]["id"], "copy-of-0")) in found
+    assert found == {frozenset((sources[0]["id"], "copy-of-0"))}, found

@@ -1,35 +1,138 @@
+"""The learned verdict: the shipped model's behaviour, its file format, and the scan's bound."""
+import json
 from datetime import datetime, timezone
 
-from copytrace.verdict import Evidence, Thresholds, judge
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copytrace.errors import InputError
+from copytrace.verdict import FEATURES, Evidence, default_model, features, judge, load_model
+
+COPY = dict(verbatim_a=0.97, verbatim_b=0.96, words_a=400, words_b=410, longest_run=380, long_runs=1, units=1,
+            in_order=1, identity=0.99, facts=30)
 
 
-def test_labels_follow_the_derived_share():
-    assert judge(Evidence(verbatim_a=1.0, verbatim_b=1.0)).label == "wholly"
-    assert judge(Evidence(verbatim_a=0.4, verbatim_b=0.3)).label == "partially"
-    assert judge(Evidence(verbatim_a=0.02, verbatim_b=0.01)).label == "non"
+def test_a_copy_is_wholly_derived_and_unrelated_texts_are_not():
+    assert judge(Evidence(**COPY)).label == "wholly"
+    assert judge(Evidence(words_a=400, words_b=380)).label == "non"
 
 
 def test_non_derived_has_no_direction():
-    assert judge(Evidence(verbatim_a=0.0, verbatim_b=0.0)).direction == "unknown"
+    v = judge(Evidence(words_a=400, words_b=380))
+    assert v.direction == "unknown" and v.score < 0.5
 
 
-def test_publication_time_decides_direction():
-    early, late = datetime(2023, 1, 1, tzinfo=timezone.utc), datetime(2023, 1, 2, tzinfo=timezone.utc)
-    v = judge(Evidence(verbatim_a=0.9, verbatim_b=0.5, published_a=early, published_b=late))
-    assert v.direction == "a->b" and v.score == 0.5  # the score is the derived text's share
-    v = judge(Evidence(verbatim_a=0.5, verbatim_b=0.9, published_a=late, published_b=early))
+def test_score_is_a_probability_that_rises_with_reuse():
+    scores = [judge(Evidence(verbatim_a=v, verbatim_b=v, words_a=400, words_b=400, longest_run=int(400 * v),
+                             long_runs=int(v > 0.05), units=1, in_order=1, identity=0.95)).score
+              for v in (0.0, 0.1, 0.3, 0.6, 0.95)]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores) and scores[0] < 0.5 < scores[-1]
+
+
+def test_a_long_copied_run_counts_however_long_the_documents():
+    # Three copied paragraphs (150 words) inside a document ten times longer.
+    e = Evidence(verbatim_a=0.6, verbatim_b=0.06, words_a=250, words_b=2500, longest_run=150, long_runs=3,
+                 units=3, in_order=3, identity=0.99, facts=12)
+    assert judge(e).label == "partially"
+
+
+def test_a_template_with_every_fact_changed_is_not_a_copy():
+    # Same frames, other figures and names: aligned, but the facts inside disagree.
+    copy = Evidence(verbatim_a=0.7, verbatim_b=0.7, words_a=120, words_b=120, longest_run=12, long_runs=4,
+                    units=5, in_order=5, identity=0.97, facts=14, facts_differ=0)
+    template = Evidence(**{**copy.__dict__, "facts_differ": 14, "identity": 0.8})
+    assert judge(template).score < judge(copy).score
+
+
+def test_publication_time_decides_direction_naive_and_aware_alike():
+    early, late = datetime(2023, 1, 1, tzinfo=timezone.utc), datetime(2023, 1, 2)  # late is naive
+    v = judge(Evidence(**COPY, published_a=early, published_b=late))
+    assert v.direction == "a->b"
+    v = judge(Evidence(**COPY, published_a=late, published_b=early))
     assert v.direction == "b->a"
 
 
-def test_textual_evidence_when_no_time():
-    assert judge(Evidence(verbatim_a=0.3, verbatim_b=0.9)).direction == "a->b"
-    assert judge(Evidence(verbatim_a=0.9, verbatim_b=0.3)).direction == "b->a"
-    assert judge(Evidence(verbatim_a=0.5, verbatim_b=0.5)).direction == "unknown"
-    # a text that credits another outlet's reporting leans towards being the rewrite
-    assert judge(Evidence(verbatim_a=0.5, verbatim_b=0.45, reported_credits_b=2)).direction == "a->b"
+def test_direction_model_is_antisymmetric():
+    """Swapping the texts swaps the direction: the model cannot prefer a for coming first."""
+    m = default_model()
+    e = Evidence(verbatim_a=0.35, verbatim_b=0.9, words_a=900, words_b=300, longest_run=120, long_runs=4, units=4,
+                 in_order=4, identity=0.95, reported_credits_b=1)
+    swapped = Evidence(verbatim_a=0.9, verbatim_b=0.35, words_a=300, words_b=900, longest_run=120, long_runs=4,
+                       units=4, in_order=4, identity=0.95, reported_credits_a=1)
+    d1, d2 = m.judge(e).direction, m.judge(swapped).direction
+    assert {d1, d2} == {"a->b", "b->a"} or d1 == d2 == "unknown"
 
 
-def test_paraphrase_counts_at_its_weight():
-    e = Evidence(verbatim_a=0.1, paraphrase_a=0.5, verbatim_b=0.1, paraphrase_b=0.5)
-    assert judge(e, Thresholds(paraphrase_weight=1.0)).score == 0.6
-    assert judge(e, Thresholds(paraphrase_weight=0.0)).score == 0.1
+def test_features_are_symmetric():
+    e = Evidence(verbatim_a=0.2, verbatim_b=0.7, paraphrase_a=0.1, paraphrase_b=0.05, words_a=100, words_b=40)
+    f = Evidence(verbatim_a=0.7, verbatim_b=0.2, paraphrase_a=0.05, paraphrase_b=0.1, words_a=40, words_b=100)
+    assert np.allclose(features(e), features(f))
+
+
+shares = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(va=shares, vb=shares, pa=shares, pb=shares, close=shares, order=shares, facts=shares, differ=shares,
+       run=st.integers(0, 400), units=st.integers(0, 30), screen=shares)
+def test_settled_bounds_every_paraphrase_outcome(va, vb, pa, pb, close, order, facts, differ, run, units, screen):
+    """When the scan skips the sentence model, no paraphrase evidence could have changed the verdict."""
+    m = default_model()
+    words_a, words_b = 300, 250
+    lexical = Evidence(verbatim_a=va, verbatim_b=vb, words_a=words_a, words_b=words_b, longest_run=run,
+                       long_runs=min(run // 8, 5), units=units, in_order=units, identity=0.9, facts=10, facts_differ=2)
+    room = (screen * (1 - va), screen * (1 - vb))
+    if not m.settled(lexical, floor=0.5, room=room):
+        return
+    # Whatever the sentence model then finds, within that room:
+    pa, pb = pa * room[0], pb * room[1]
+    most_units = int(min(pa * words_a, pb * words_b) // 4)
+    extra = int(order * most_units)
+    new_facts = int(facts * (pa * words_a + pb * words_b))
+    full = Evidence(**{**lexical.__dict__, "paraphrase_a": pa, "paraphrase_b": pb,
+                       "close_paraphrase_a": pa * close, "close_paraphrase_b": pb * close,
+                       "units": units + extra, "in_order": units + int(extra * order),
+                       "facts": 10 + new_facts, "facts_differ": 2 + int(new_facts * differ)})
+    before, after = m.judge(lexical), m.judge(full)
+    kept = lambda v: v.label != "non" and v.score >= 0.5
+    if kept(before) or kept(after):
+        assert (before.label, before.direction) == (after.label, after.direction)
+
+
+def test_settled_needs_room_for_a_rewrite():
+    m = default_model()
+    nothing = Evidence(words_a=300, words_b=300)
+    assert not m.settled(nothing)  # every sentence could be a paraphrase: a full rewrite is possible
+    assert m.settled(nothing, room=(0.0, 0.0))  # the static screen pairs no sentence: non for sure
+    copy = Evidence(**COPY)
+    assert m.settled(copy, room=(0.0, 0.0))  # nothing left to pair: a copy stays a copy
+
+
+def test_model_file_round_trips(tmp_path):
+    m = default_model()
+    m.save(tmp_path / "m.json")
+    again = load_model(tmp_path / "m.json")
+    e = Evidence(**COPY)
+    assert again.judge(e) == m.judge(e)
+    assert json.loads((tmp_path / "m.json").read_text())["features"] == list(FEATURES)
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("{not json", "not a verdict model"),
+    ('{"format": "something-else"}', "format"),
+    ('{"format": "copytrace-verdict/2", "features": ["x"], "direction_features": []}', "features"),
+])
+def test_a_bad_model_file_is_a_one_line_error(tmp_path, content, problem):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(InputError, match=problem) as info:
+        load_model(path)
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_shipped_model_says_what_it_was_trained_on():
+    info = default_model().info
+    assert "Clough" in info["trained_on"] and info["clough_stevenson_cv"]["folds"] == 10

@@ -37,7 +37,7 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 
 
 def compare_pairs(pairs_path: Path, docs_path: Path, out_path: Path, *, paraphrase: bool = True,
-                  model: str | None = None) -> int:
+                  model: str | None = None, verdict_model=None) -> int:
     """Compare every pair in ``pairs_path``; write one comparison JSON per line. Returns the count."""
     from .corpus.read import Reject, read_corpus
 
@@ -57,7 +57,8 @@ def compare_pairs(pairs_path: Path, docs_path: Path, out_path: Path, *, paraphra
     tmp = Path(str(out_path) + ".part")
     with open(tmp, "w", encoding="utf-8") as out:
         for a, b in tqdm(pairs, desc="comparing", unit="pair"):
-            out.write(json.dumps(compare(docs[a], docs[b], paraphrase=paraphrase, model=model).to_dict(),
+            out.write(json.dumps(compare(docs[a], docs[b], paraphrase=paraphrase, model=model,
+                                               verdict_model=verdict_model).to_dict(),
                                  ensure_ascii=False) + "\n")
     tmp.replace(out_path)  # a finished file only: an interrupted run leaves no half-written output
     return len(pairs)

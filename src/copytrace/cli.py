@@ -51,7 +51,9 @@ def cli() -> None:
 @click.option("--docs", type=click.Path(path_type=Path), help="JSONL/CSV/Parquet documents the --pairs ids refer to.")
 @click.option("--lexical", is_flag=True, help="Skip the sentence model (verbatim alignment only).")
 @click.option("--model", default=None, help="Another sentence-transformers model (name or local path).")
-def compare(a, b, fmt, output, pairs, docs, lexical, model) -> None:
+@click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
+              help="A verdict model made by 'copytrace fit' (default: the shipped one).")
+def compare(a, b, fmt, output, pairs, docs, lexical, model, verdict_model) -> None:
     """Compare two articles A and B (.txt or .html), or many --pairs at once."""
     from . import compare as run_compare
     from .document import load
@@ -61,12 +63,14 @@ def compare(a, b, fmt, output, pairs, docs, lexical, model) -> None:
             raise click.UsageError("--pairs needs --docs and -o OUT.jsonl")
         from .batch import compare_pairs
 
-        n = compare_pairs(pairs, docs, output, paraphrase=not lexical, model=model)
+        n = compare_pairs(pairs, docs, output, paraphrase=not lexical, model=model,
+                          verdict_model=_verdict_model(verdict_model))
         click.echo(f"compared {n} pairs → {output}", err=True)
         return
     if a is None or b is None:
         raise click.UsageError("give two files A B, or --pairs PAIRS.jsonl --docs DOCS.jsonl -o OUT.jsonl")
-    result = run_compare(load(a), load(b), paraphrase=not lexical, model=model)
+    judge_model = _verdict_model(verdict_model)
+    result = run_compare(load(a), load(b), paraphrase=not lexical, model=model, verdict_model=judge_model)
     fmt = fmt or ("text" if output is None and sys.stdout.isatty() else "json")
     if fmt == "json":
         rendered = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -79,6 +83,12 @@ def compare(a, b, fmt, output, pairs, docs, lexical, model) -> None:
 
         rendered = render_text(result)
     _write(rendered, output)
+
+
+def _verdict_model(path: Path | None):
+    from .verdict import get_model
+
+    return get_model(path)  # a bad model file is a one-line error before any work
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -98,16 +108,20 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("--master", default=None, help="Spark master URL (with --engine spark), e.g. local[2].")
 @click.option("--no-lexical", is_flag=True, help="Switch off MinHash LSH candidates.")
 @click.option("--no-semantic", is_flag=True, help="Switch off embedding nearest-neighbour candidates.")
-@click.option("--threshold", default=0.2, show_default=True, help="Drop pairs whose verdict score is below this.")
+@click.option("--threshold", default=0.5, show_default=True,
+              help="Drop pairs whose verdict score (P derived) is below this; below 0.5 every candidate is compared.")
 @click.option("--no-align", is_flag=True, help="Candidates and clusters only: skip the full comparison of each pair.")
-def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no_align) -> None:
+@click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
+              help="A verdict model made by 'copytrace fit' (default: the shipped one).")
+def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no_align, verdict_model) -> None:
     """Find every reuse pair, duplicate cluster and who copied whom in CORPUS."""
     from . import scan as run_scan
 
     if no_lexical and no_semantic:
         raise click.UsageError("--no-lexical and --no-semantic together leave no way to find candidates")
     result = run_scan(corpus, out_dir, engine=engine, master=master, lexical=not no_lexical,
-                      semantic=not no_semantic, threshold=threshold, align=not no_align)
+                      semantic=not no_semantic, threshold=threshold, align=not no_align,
+                      verdict_model=verdict_model)
     click.echo(str(result), err=True)
 
 
@@ -119,11 +133,13 @@ def index() -> None:
 @index.command("add")
 @click.argument("corpus", type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database file.")
-def index_add(corpus, db) -> None:
+@click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
+              help="A verdict model made by 'copytrace fit' (default: the shipped one).")
+def index_add(corpus, db, verdict_model) -> None:
     """Add the articles in CORPUS (files, a directory, JSONL/CSV/Parquet) to the index."""
     from . import Index
 
-    with Index(db) as archive:
+    with Index(db, verdict_model=verdict_model) as archive:
         result = archive.add_path(corpus)
     click.echo(str(result), err=True)
 
@@ -132,14 +148,16 @@ def index_add(corpus, db) -> None:
 @click.argument("article", type=click.Path(path_type=Path))
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="SQLite database file.")
 @click.option("--limit", default=10, show_default=True, help="Most matches to return.")
-def index_query(article, db, limit) -> None:
+@click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
+              help="A verdict model made by 'copytrace fit' (default: the shipped one).")
+def index_query(article, db, limit, verdict_model) -> None:
     """The indexed articles that ARTICLE reuses or that reuse it, best first (JSON)."""
     from . import Index
     from .document import load
 
     if not db.exists():
         raise InputError(str(db), "no such index database")
-    with Index(db) as archive:
+    with Index(db, verdict_model=verdict_model) as archive:
         matches = archive.query(load(article), limit=limit)
     for m in matches:
         sys.stdout.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
@@ -149,11 +167,31 @@ def index_query(article, db, limit) -> None:
 @click.option("--db", default=None, type=click.Path(path_type=Path), help="SQLite index to query and add to.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(db, host, port) -> None:
+@click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
+              help="A verdict model made by 'copytrace fit' (default: the shipped one).")
+def serve(db, host, port, verdict_model) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web page at /."""
     from .server.app import serve as run_server
 
-    run_server(str(db) if db else None, host=host, port=port)
+    _verdict_model(verdict_model)
+    run_server(str(db) if db else None, host=host, port=port, verdict_model=verdict_model)
+
+
+@cli.command()
+@click.argument("labels", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="The model file to write (JSON).")
+@click.option("--docs", type=click.Path(path_type=Path), help="JSONL/CSV/Parquet documents the label lines' ids refer to.")
+@click.option("--folds", default=10, show_default=True, help="Cross-validation folds for the figures printed.")
+@click.option("--model", default=None, help="Another sentence-transformers model (name or local path).")
+def fit(labels, output, docs, folds, model) -> None:
+    """Refit the verdict on LABELS.jsonl ({"a", "b", "label"} lines) and write MODEL."""
+    from .fit import fit as run_fit
+
+    cv = run_fit(labels, output, docs=docs, model=model, folds=folds)
+    click.echo(f"{cv['folds']}-fold cross-validation on {cv['n']} pairs: 3-class macro-F1 {cv['macro_f1_3']:.3f}, "
+               f"accuracy {cv['accuracy_3']:.3f}, reuse/non accuracy {cv['accuracy_2']:.3f}, "
+               f"direction right {cv['direction_right']:.3f} (unknown {cv['direction_unknown']:.3f})")
+    click.echo(f"wrote {output}; use it with --verdict-model {output}", err=True)
 
 
 @cli.command("eval")

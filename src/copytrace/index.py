@@ -37,6 +37,7 @@ import numpy as np
 from .comparison import Comparison
 from .corpus.candidates import DUPLICATE_JACCARD, MAX_BUCKET, band_keys as _band_keys
 from .corpus.cluster import clusters as find_clusters
+from .corpus.common import CommonText, count_batch, threshold as common_threshold
 from .corpus.provenance import root
 from .corpus.fingerprint import NUM_PERM, SHINGLE, STATIC_DIMS as VECTOR_DIM, doc_vectors, minhash
 from .document import Document, as_document
@@ -87,6 +88,9 @@ def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
 MIN_JACCARD = 0.08
 MIN_COSINE = 0.95
 EXACT_UP_TO = 20_000  # archives this small get exact nearest-neighbour search
+# Counters per row of the archive's common-text sketch: 2 x 4 M x 2 bytes = 16 MB, enough
+# that a million articles' rare shingles stay far below the "common" bar (corpus.common).
+COMMON_BUCKETS = 1 << 22
 
 # --- results ---------------------------------------------------------------------
 
@@ -173,10 +177,14 @@ class Index:
     Safe to share between threads (the server does): one lock guards the database.
     """
 
-    def __init__(self, path: str | Path, *, batch_size: int = 500, model: str | None = None):
+    def __init__(self, path: str | Path, *, batch_size: int = 500, model: str | None = None,
+                 verdict_model: str | Path | None = None):
+        from .verdict import get_model
+
         self.path = Path(path)
         self.batch_size = batch_size
         self.model = model
+        self.verdict_model = get_model(verdict_model)  # a bad model file fails here, not at the first query
         if self.path.is_dir():
             raise InputError(str(self.path), "is a directory, not an index file")
         if not self.path.parent.is_dir():
@@ -191,6 +199,8 @@ class Index:
         self._lock = threading.RLock()
         self._check_settings()
         self._vectors = None  # the usearch index, opened lazily
+        self._common = None  # the archive's common text (corpus.common), opened lazily
+        self._common_dirty = False
         self._vectors_top = 0  # the highest row number it holds
         self._vectors_dirty = False
 
@@ -202,11 +212,12 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Persist the vector index beside the database and close it."""
+        """Persist the vector index and the common-text counts beside the database and close it."""
         with self._lock:
             if self._vectors is not None and self._vectors_dirty:
                 self._vectors.save(str(self._vectors_path))
                 self._vectors_dirty = False
+            self._save_common()
             self._db.close()
 
     def __len__(self) -> int:
@@ -285,6 +296,8 @@ class Index:
 
         result = self.add(good(), progress=progress)
         self._save_vectors()
+        with self._lock:
+            self._save_common()
         return AddResult(result.added, result.skipped, tuple(rejected))
 
     def _add_batch(self, batch: list[Document]) -> tuple[int, int]:
@@ -299,8 +312,10 @@ class Index:
             replaced = [i for i in fresh if i in known]
             new_vectors: list[tuple[int, np.ndarray]] = []
             with _transaction(self._db):
-                old = []
+                old, old_texts = [], []
                 if replaced:
+                    old_texts = [t for (t,) in self._db.execute(
+                        f"SELECT text FROM documents WHERE id IN ({','.join('?' * len(replaced))})", replaced)]
                     marks = ",".join("?" * len(replaced))
                     rows = self._db.execute(f"SELECT n, minhash FROM documents WHERE id IN ({marks})", replaced)
                     for n, blob in rows.fetchall():
@@ -321,6 +336,7 @@ class Index:
                     )
                     new_vectors.append((n, vec))
             self._update_vectors(new_vectors, removed=old)
+            self._update_common([d.text for d in fresh.values()], removed=old_texts)
         return len(fresh), len(batch) - len(fresh)
 
     def _stored_hashes(self, docs: list[Document]) -> dict[str, str]:
@@ -391,6 +407,55 @@ class Index:
             if self._vectors_dirty:
                 self._vectors.save(str(self._vectors_path))
                 self._vectors_dirty = False
+
+    # -- common text: how many archived articles hold each shingle (a cache, like the vectors)
+    @property
+    def _common_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".common.npy")
+
+    def _stamp(self) -> str:
+        count, top = self._db.execute("SELECT count(*), coalesce(max(n), 0) FROM documents").fetchone()
+        return f"{count} {top}"
+
+    def _common_text(self) -> CommonText:
+        """The counts, loaded from beside the database or rebuilt from the texts when stale."""
+        with self._lock:
+            if self._common is None:
+                stamp = self._stamp()
+                try:
+                    loaded = CommonText.load(self._common_path)
+                    fresh = Path(f"{self._common_path}.stamp").read_text() == stamp
+                except (OSError, ValueError):
+                    loaded, fresh = None, False
+                if loaded is not None and fresh:
+                    self._common = CommonText(np.array(loaded.counts), loaded.n_docs)
+                else:
+                    self._common = CommonText.empty(COMMON_BUCKETS)
+                    rows = self._db.execute("SELECT text FROM documents")
+                    while chunk := rows.fetchmany(2_000):
+                        self._common.add_counts(*count_batch([t for (t,) in chunk], COMMON_BUCKETS))
+                    self._common_dirty = True
+            return self._common
+
+    def _update_common(self, added: list[str], removed: list[str]) -> None:
+        if self._common is None:
+            return  # built at the first query, from the committed texts
+        if added:
+            self._common.add_counts(*count_batch(added, COMMON_BUCKETS))
+        if removed:
+            docs, rows = count_batch(removed, COMMON_BUCKETS)
+            self._common.add_counts(-docs, [(u, -c) for u, c in rows])
+        self._common_dirty = True
+
+    def _save_common(self) -> None:
+        if self._common is not None and self._common_dirty:
+            self._common.save(self._common_path)
+            Path(f"{self._common_path}.stamp").write_text(self._stamp())
+            self._common_dirty = False
+
+    def _common_spans(self, text: str) -> list:
+        sketch = self._common_text()
+        return sketch.spans(text, common_threshold(max(sketch.n_docs, 1)))
 
     # -- querying
     def candidates(self, doc: Document | str, *, lsh: int = 100, neighbours: int = 20) -> list[Candidate]:
@@ -483,16 +548,21 @@ class Index:
         ``max_compare`` of them); those judged "non" derived are left out unless
         ``include_non``.
         """
-        from . import compare  # the pipeline; imported here so the index loads without the model
+        # the pipeline; imported here so the index loads without the model
+        from .pipeline import compare_prepared, prepare
 
         doc = as_document(doc)
+        # Text in many archived articles (furniture, template frames) counts as boilerplate.
+        mine = prepare(doc, "a", common=self._common_spans(doc.text))
         matches = []
         chosen = [c for c in self.candidates(doc) if c.jaccard >= min_jaccard or c.cosine >= min_cosine]
         for cand in chosen[:max_compare]:
             other = self.get(cand.id)
             if other is None:  # removed meanwhile by another writer
                 continue
-            comparison = compare(doc, other, paraphrase=paraphrase, model=self.model)
+            theirs = prepare(other, "b", common=self._common_spans(other.text))
+            comparison = compare_prepared(mine, theirs, paraphrase=paraphrase, model=self.model,
+                                          verdict_model=self.verdict_model)
             if include_non or comparison.verdict.label != "non":
                 matches.append(Match(other, comparison, cand.via))
         matches.sort(key=lambda m: (-m.score, m.document.id))

@@ -11,21 +11,22 @@ Every shell (CLI, server, index, corpus scan) comes through :func:`compare`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 from .align.paraphrase import align_paraphrases
-from .align.quotes import align_quotes
+from .align.quotes import align_quotes, find_quotes
 from .align.verbatim import align_verbatim
 from .analyse.attribution import credits, find_attributions
 from .analyse.boilerplate import find_boilerplate
 from .analyse.changes import find_changes
 from .analyse.coverage import covered_share, uncovered, word_mask
+from .analyse.evidence import gather
 from .comparison import Comparison
 from .document import Document, as_document
 from .segment import Segmented, segment
 from .types import Attribution, Boilerplate, Passage, Span, Verdict
-from .verdict import DEFAULT, Evidence, Thresholds, judge
+from .verdict import Evidence, VerdictModel, get_model
 
 SENTENCE_PAIR_SHARE = 0.3  # passages covering this much of a sentence pair make it one unit for change analysis
 
@@ -42,13 +43,19 @@ class Prepared:
     seg: Segmented
     boilerplate: list[Span]
     credits: list[tuple[str, Span]]
+    quotes: list[Span]
 
 
-def prepare(doc: str | Document, id: str = "a") -> Prepared:
-    """Segment one article and find its boilerplate and credits."""
+def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = ()) -> Prepared:
+    """Segment one article and find its boilerplate, credits and quotations.
+
+    ``common`` are stretches a corpus scan or an archive found in many
+    unrelated documents (templates, site furniture): they count as boilerplate.
+    """
     doc = as_document(doc, id=id)
     seg = segment(doc.text)
-    return Prepared(doc, seg, find_boilerplate(seg), find_attributions(seg))
+    boilerplate = sorted({*find_boilerplate(seg), *common})
+    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg))
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,7 @@ class Judgement:
 
     ``used_model`` says whether the sentence model ran: :func:`judge_pair`
     skips it when no paraphrase it could find would change the label or the
-    direction, and then ``verdict.score`` is the lexical score (at most
-    ``paraphrase_weight`` x the uncovered share below the full one).
+    direction (then ``verdict.score`` is judged from the verbatim evidence).
     """
 
     verdict: Verdict
@@ -75,15 +81,29 @@ def compare(
     *,
     paraphrase: bool = True,
     model: str | None = None,
-    thresholds: Thresholds = DEFAULT,
+    verdict_model: str | VerdictModel | None = None,
 ) -> Comparison:
     """Compare two articles: what ``b`` reuses of ``a`` (or the reverse) and what changed.
 
     ``a`` and ``b`` are texts or :class:`Document`s. ``paraphrase=False`` skips the
     sentence model (lexical alignment only); ``model`` names another
-    sentence-transformers model than the default all-MiniLM-L6-v2.
+    sentence-transformers model than the default all-MiniLM-L6-v2;
+    ``verdict_model`` a verdict model file made by ``copytrace fit`` (the
+    shipped model by default).
     """
-    pa, pb = prepare(a, "a"), prepare(b, "b")
+    return compare_prepared(prepare(a, "a"), prepare(b, "b"), paraphrase=paraphrase, model=model,
+                            verdict_model=verdict_model)
+
+
+def compare_prepared(
+    pa: Prepared,
+    pb: Prepared,
+    *,
+    paraphrase: bool = True,
+    model: str | None = None,
+    verdict_model: str | VerdictModel | None = None,
+) -> Comparison:
+    """:func:`compare` for articles already prepared (the archive passes its common text this way)."""
     da, db, sa, sb = pa.doc, pb.doc, pa.seg, pb.seg
     bp_a, bp_b = pa.boilerplate, pb.boilerplate
 
@@ -92,8 +112,8 @@ def compare(
     para = _paraphrases(pa, pb, verbatim, model) if paraphrase else []
     passages = sorted(verbatim + para, key=lambda p: (p.a.start, p.b.start))
 
-    evidence = _evidence(pa, pb, verbatim, para, thresholds)
-    verdict = judge(evidence, thresholds)
+    evidence = _evidence(pa, pb, verbatim, para)
+    verdict = get_model(verdict_model).judge(evidence)
 
     changes = find_changes(sa, sb, change_units(sa, sb, passages)) if passages else []
     source_is_b = verdict.direction == "b->a"
@@ -136,17 +156,16 @@ def judge_pair(
     *,
     paraphrase: bool = True,
     model: str | None = None,
-    thresholds: Thresholds = DEFAULT,
-    floor: float = 0.0,
+    verdict_model: str | VerdictModel | None = None,
+    floor: float = 0.5,
 ) -> Judgement:
     """The verdict of :func:`compare` for two prepared articles, with less work.
 
-    No quotes, changes or added/dropped text, and the sentence model only runs
-    when the lexical evidence leaves the verdict open: paraphrases add at most
-    ``paraphrase_weight`` x the uncovered share to either side, so when every
-    such addition gives the same label and direction, they are not looked for.
-    A caller that drops pairs scoring below ``floor`` (the corpus scan) passes
-    it, and a pair that cannot reach it is not looked at further either.
+    No quote matching, changes or added/dropped text, and the sentence model
+    only runs when the lexical evidence leaves the verdict open
+    (:meth:`~copytrace.verdict.VerdictModel.settled`). A caller that drops
+    pairs scoring below ``floor`` (the corpus scan) passes it, and a pair
+    that cannot reach it is not looked at further either.
 
     >>> j = judge_pair(prepare("Four militants were killed in the strike on Thursday."),
     ...                prepare("Four militants were killed in the strike on Thursday.", "b"))
@@ -154,13 +173,18 @@ def judge_pair(
     ('wholly', False)
     """
     verbatim = align_verbatim(a.seg, b.seg, skip_a=a.boilerplate, skip_b=b.boilerplate)
-    evidence = _evidence(a, b, verbatim, [], thresholds)
+    judge_model = get_model(verdict_model)
+    evidence = _evidence(a, b, verbatim, [])
     para: list[Passage] = []
-    used = paraphrase and not settled(evidence, thresholds, floor)
+    # First the loose bound (any uncovered word could be paraphrased), then the
+    # tight one: only sentences the static screen lets through can be.
+    used = paraphrase and not judge_model.settled(evidence, floor)
+    if used:
+        used = not judge_model.settled(evidence, floor, room=_paraphrase_room(a, b, verbatim, model))
     if used:
         para = _paraphrases(a, b, verbatim, model)
-        evidence = _evidence(a, b, verbatim, para, thresholds)
-    verdict = judge(evidence, thresholds)
+        evidence = _evidence(a, b, verbatim, para)
+    verdict = judge_model.judge(evidence)
     passages = verbatim + para
     return Judgement(
         verdict=verdict,
@@ -172,27 +196,12 @@ def judge_pair(
     )
 
 
-def settled(evidence: Evidence, thresholds: Thresholds = DEFAULT, floor: float = 0.0) -> bool:
-    """Whether no paraphrase evidence could change the label or the direction.
+def _paraphrase_room(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> tuple[float, float]:
+    from .align.paraphrase import room
+    from .embed import get_encoder
 
-    Paraphrases can add to each side at most what verbatim passages left
-    uncovered. The score rises with that addition and the direction's lean is
-    linear in it, so the four extreme cases bound every outcome. Outcomes
-    scoring below ``floor`` count as one ("not reuse", whatever the label).
-
-    >>> settled(Evidence(verbatim_a=0.5, verbatim_b=0.5))       # partially either way, direction open
-    False
-    >>> settled(Evidence(verbatim_a=0.6, verbatim_b=0.97))      # b is made of a: wholly, a->b
-    True
-    >>> settled(Evidence(verbatim_a=0.05, verbatim_b=0.05), floor=0.2)  # cannot reach 0.2
-    True
-    """
-    outcomes = set()
-    for pa in (0.0, 1.0 - evidence.verbatim_a):
-        for pb in (0.0, 1.0 - evidence.verbatim_b):
-            v = judge(replace(evidence, paraphrase_a=pa, paraphrase_b=pb), thresholds)
-            outcomes.add((v.label, v.direction) if v.score >= floor else "below")
-    return len(outcomes) == 1
+    return room(a.seg, b.seg, get_encoder(model).screen, covered_a=[p.a for p in verbatim],
+                covered_b=[p.b for p in verbatim], skip_a=a.boilerplate, skip_b=b.boilerplate)
 
 
 def _paraphrases(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> list[Passage]:
@@ -217,24 +226,17 @@ def _credited(verdict: Verdict, a: Prepared, b: Prepared) -> bool | None:
     return credits(derived.credits, source.doc.outlet)
 
 
-def _evidence(a: Prepared, b: Prepared, verbatim, para, thresholds) -> Evidence:
-    sa, sb, bp_a, bp_b = a.seg, b.seg, a.boilerplate, b.boilerplate
-    va = covered_share(sa, [p.a for p in verbatim], bp_a)
-    vb = covered_share(sb, [p.b for p in verbatim], bp_b)
-    # Articles on the same event have many sentences alike in meaning without
-    # one being copied, so only close paraphrases count as evidence of reuse.
-    strong = [p for p in para if p.score >= thresholds.strong_paraphrase]
-    both_a = covered_share(sa, [p.a for p in verbatim + strong], bp_a)
-    both_b = covered_share(sb, [p.b for p in verbatim + strong], bp_b)
-    return Evidence(
-        verbatim_a=va,
-        verbatim_b=vb,
-        paraphrase_a=both_a - va,
-        paraphrase_b=both_b - vb,
-        published_a=a.doc.published_at,
-        published_b=b.doc.published_at,
-        reported_credits_a=_reported(sa, a.credits),
-        reported_credits_b=_reported(sb, b.credits),
+def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
+    from .align.pair_scorer import load_scorer
+
+    # Sentences tied by a verbatim passage are shown as paraphrases on a lower bar
+    # (align.paraphrase.LINKED_CUT); as evidence of reuse only the scorer's own cut counts.
+    cut = load_scorer().cut
+    return gather(
+        a.seg, b.seg, verbatim, [p for p in para if p.score >= cut],
+        skip_a=a.boilerplate, skip_b=b.boilerplate, quotes_a=a.quotes, quotes_b=b.quotes,
+        published_a=a.doc.published_at, published_b=b.doc.published_at,
+        reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
     )
 
 
@@ -254,7 +256,11 @@ def change_units(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
     A verbatim passage often stops just short of a changed fact ("between the
     two sides" / "between the two countries"), so when passages tie one
     sentence of ``a`` to one sentence of ``b`` closely enough, the whole
-    sentence pair is diffed instead of the passage alone.
+    sentence pair is diffed instead of the passage alone. When adjacent
+    sentences of one side are each tied most to the same sentence of the
+    other, the rewrite merged them ("… M777 artillery, Pentagon officials
+    said. At least four militants were killed …" / one CENTCOM quote): the
+    sentences are diffed together against it.
     """
     words_a = _sentence_sizes(a)
     words_b = _sentence_sizes(b)
@@ -278,7 +284,21 @@ def change_units(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
             best_a[key[0]] = (n, key[1])
         if n > best_b.get(key[1], (0, -1))[0]:
             best_b[key[1]] = (n, key[0])
+    merged: set[tuple[int, int]] = set()
+    for group, j, one_on_b in _merged_groups(best_a, best_b):
+        keys = [(i, j) if one_on_b else (j, i) for i in group]
+        tied = sum(linked[k] for k in keys)
+        many_words = sum((words_a if one_on_b else words_b)[i] for i in group)
+        if tied >= SENTENCE_PAIR_SHARE * min(many_words, (words_b if one_on_b else words_a)[j]):
+            p = kinds[keys[0]]
+            many = Span((a if one_on_b else b).sentences[group[0]].start, (a if one_on_b else b).sentences[group[-1]].end)
+            span_a = _trim(a, many) if one_on_b else _trim(a, a.sentences[j])
+            span_b = _trim(b, b.sentences[j]) if one_on_b else _trim(b, many)
+            units.append(Passage(p.kind, span_a, span_b, p.score))
+            merged.update(keys)
     for (sa_i, sb_i), n in linked.items():
+        if (sa_i, sb_i) in merged:
+            continue
         mutual = best_a[sa_i][1] == sb_i and best_b[sb_i][1] == sa_i
         if mutual and n >= SENTENCE_PAIR_SHARE * min(words_a[sa_i], words_b[sb_i]):
             p = kinds[(sa_i, sb_i)]
@@ -286,6 +306,27 @@ def change_units(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> lis
         else:
             units.extend(q for q in passages if _sentences_of(a, q.a) == [sa_i] and _sentences_of(b, q.b) == [sb_i])
     return _outermost_units(sorted(set(units), key=lambda p: (p.a.start, p.b.start)))
+
+
+def _merged_groups(best_a: dict[int, tuple[int, int]], best_b: dict[int, tuple[int, int]]):
+    """Runs of two or more adjacent sentences on one side whose best tie is one sentence of the other.
+
+    Yields (the run, that sentence, True when the run is in ``a``).
+    """
+    for best, one_on_b in ((best_a, True), (best_b, False)):
+        by_partner: dict[int, list[int]] = defaultdict(list)
+        for i, (_, j) in best.items():
+            by_partner[j].append(i)
+        for j, members in by_partner.items():
+            members.sort()
+            run = [members[0]]
+            for i in members[1:] + [None]:
+                if i is not None and i == run[-1] + 1:
+                    run.append(i)
+                    continue
+                if len(run) >= 2:
+                    yield run, j, one_on_b
+                run = [i] if i is not None else []
 
 
 def _outermost_units(units: list[Passage]) -> list[Passage]:

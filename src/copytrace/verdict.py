@@ -2,97 +2,425 @@
 
 Labels follow the METER scheme used in journalism research (Gaizauskas et al.,
 2001): *wholly* derived (the rewrite is made of the source's material),
-*partially* derived (some of it is), *non* derived. The score is the share of
-the derived text that comes from the source, verbatim passages counted whole
-and paraphrased sentences at a weight below one.
+*partially* derived (some of it is), *non* derived.
 
-Direction: publication times decide when both are known. Otherwise the text
-that is more made of the other's material is taken as the rewrite, nudged by
-credits such as "CNN reported" (a text that cites another outlet's reporting is
-passing it on); when the evidence is too even, the direction is ``unknown``.
+The decision is a small model learned from labelled pairs, not a share
+threshold: the alignment's evidence (:class:`Evidence`) becomes a short vector
+of features (:func:`features`), and three small models read it —
 
->>> judge(Evidence(verbatim_a=0.95, verbatim_b=0.6))
-Verdict(label='wholly', score=0.95, direction='b->a')
->>> judge(Evidence(verbatim_a=0.3, verbatim_b=0.6))
-Verdict(label='partially', score=0.6, direction='a->b')
+- ``derived``: P(partially or wholly derived), the verdict's ``score``: a
+  gradient-boosted ensemble of shallow trees, constrained to be monotone in
+  every feature whose meaning has a direction (more verbatim text never makes
+  a pair *less* derived; more facts that disagree never make it *more*);
+- ``wholly``: P(wholly derived), the same kind of model, taken when it and
+  ``derived`` both pass 0.5;
+- ``direction``: P(a is the source), a logistic regression over features that
+  change sign when the two texts swap places, with no intercept (so the model
+  cannot prefer ``a`` for being first).
+
+Publication times decide the direction when both are known. Otherwise the
+direction model reads which text is more made of the other, credits such as
+"CNN reported", and length; when it is unsure the direction is ``unknown``.
+
+The shipped model (``models/verdict.json``) was trained by
+``training/verdict.py``; ``copytrace fit`` refits one on a user's own labels
+(:mod:`copytrace.fit`). Because the heads are monotone, the scan can bound a
+verdict before the sentence model runs (:func:`VerdictModel.settled`).
+
+>>> m = default_model()
+>>> m.judge(Evidence(verbatim_a=0.95, verbatim_b=0.95, words_a=300, words_b=310, longest_run=280,
+...                  long_runs=1, units=1, in_order=1, identity=0.99, facts=20)).label
+'wholly'
+>>> m.judge(Evidence(words_a=300, words_b=310)).label
+'non'
 """
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+import numpy as np
 
+from .errors import InputError
 from .types import Verdict
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The numbers that turn evidence into a label (see README "Quality").
-
-    ``wholly``, ``partially`` and ``paraphrase_weight`` were fitted on all 95
-    answers of the Clough–Stevenson corpus (3-class macro-F1; held-out figures
-    from 10-fold cross-validation are in the README); ``strong_paraphrase``
-    and the direction weights were set by hand.
-    """
-
-    wholly: float = 0.925
-    partially: float = 0.10
-    paraphrase_weight: float = 0.1
-    strong_paraphrase: float = 0.8  # paraphrase passages at least this close count as reuse
-    reported_credit: float = 0.25  # direction evidence of one "X reported" credit
-    direction_margin: float = 0.05  # below this the direction is unknown
-
-
-DEFAULT = Thresholds()
+MODEL_FILE = Path(__file__).parent / "models" / "verdict.json"
+# Paraphrase passages whose score (the pair scorer's probability) reaches this are "close".
+CLOSE_PARAPHRASE = 0.9
+# A verbatim passage of this many words is a "long run" (the issue's absolute evidence).
+LONG_RUN = 8
+# The fewest words a paraphrase passage takes on each side (align.paraphrase.MIN_WORDS).
+MIN_UNIT_WORDS = 4
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the alignment found, as shares of each text's (non-boilerplate) words."""
+    """What the alignment found, in numbers (see :mod:`copytrace.analyse.evidence`).
+
+    Shares are of each text's non-boilerplate words. ``paraphrase_*`` counts
+    words in paraphrase passages that no verbatim passage covers; the
+    ``close_`` part of it comes from pairs the scorer is sure of.
+    """
 
     verbatim_a: float = 0.0
     verbatim_b: float = 0.0
-    paraphrase_a: float = 0.0  # words in close paraphrases only, not also verbatim
+    paraphrase_a: float = 0.0
     paraphrase_b: float = 0.0
+    close_paraphrase_a: float = 0.0
+    close_paraphrase_b: float = 0.0
+    words_a: int = 0
+    words_b: int = 0
+    longest_run: int = 0  # words in the longest verbatim passage outside quotations
+    long_runs: int = 0  # verbatim passages of LONG_RUN+ words outside quotations
+    units: int = 0  # aligned passages
+    in_order: int = 0  # the most of them that keep the same order in both texts
+    facts: int = 0  # numbers, dates and names inside aligned passages (both sides, distinct)
+    facts_differ: int = 0  # of those, found on one side only
+    quoted: float = 0.0  # share of verbatim words that sit inside quotation marks
+    identity: float = 0.0  # how exact the verbatim passages are (word similarity, weighted by length)
     published_a: datetime | None = None
     published_b: datetime | None = None
     reported_credits_a: int = 0  # "X reported", "according to X" credits in a
     reported_credits_b: int = 0
 
-    def reused(self, side: str, thresholds: Thresholds = DEFAULT) -> float:
-        """Share of one side's words that come from the other text."""
-        v, p = (self.verbatim_a, self.paraphrase_a) if side == "a" else (self.verbatim_b, self.paraphrase_b)
-        return min(1.0, v + thresholds.paraphrase_weight * p)
+    def reused(self, side: str) -> float:
+        """Share of one side's words found in the other (verbatim or paraphrased)."""
+        if side == "a":
+            return min(1.0, self.verbatim_a + self.paraphrase_a)
+        return min(1.0, self.verbatim_b + self.paraphrase_b)
 
 
-def judge(evidence: Evidence, thresholds: Thresholds = DEFAULT) -> Verdict:
-    """Label, score and direction from the evidence."""
-    direction = _direction(evidence, thresholds)
-    if direction == "a->b":
-        score = evidence.reused("b", thresholds)
-    elif direction == "b->a":
-        score = evidence.reused("a", thresholds)
-    else:
-        score = max(evidence.reused("a", thresholds), evidence.reused("b", thresholds))
-    if score >= thresholds.wholly:
-        label = "wholly"
-    elif score >= thresholds.partially:
-        label = "partially"
-    else:
-        label = "non"
-    if label == "non":
-        direction = "unknown"  # nothing was derived, so neither text is the source
-    return Verdict(label, round(score, 4), direction)
+# The verdict's features. Each is symmetric in a and b: swapping the texts
+# must not change whether they are related.
+FEATURES = (
+    "verbatim_max",  # the text most made of the other: its verbatim share
+    "verbatim_min",
+    "paraphrase_max",  # paraphrased share beyond verbatim, larger side
+    "paraphrase_min",
+    "close_paraphrase_max",
+    "log_longest_run",  # absolute evidence: a long copied run counts however long the texts
+    "log_long_runs",
+    "log_in_order",  # aligned units in the same order in both texts (rewrites follow their source)
+    "disorder",  # share of aligned units out of that order (independent coverage)
+    "fact_mismatch",  # share of facts in aligned passages on one side only (a template, not a copy)
+    "agreeing_verbatim",  # verbatim share whose facts agree: a copy keeps them, a template changes them all
+    "ordered_paraphrase",  # paraphrased share, discounted when the aligned units are out of order
+    "quoted",  # shared words that are quotations (both quote the same speaker)
+    "identity",  # copy-paste keeps every word; a light revision edits inside passages
+    "log_length_ratio",
+)
+# How each feature may move P(derived) and P(wholly): +1 never down, -1 never up, 0 free.
+# Every feature the sentence model can still change must be monotone (see settled()).
+MONOTONE = {
+    "verbatim_max": 1, "verbatim_min": 1, "paraphrase_max": 1, "paraphrase_min": 1, "close_paraphrase_max": 1,
+    "log_longest_run": 1, "log_long_runs": 1, "log_in_order": 1, "disorder": -1, "fact_mismatch": -1,
+    "agreeing_verbatim": 1, "ordered_paraphrase": 1, "quoted": -1, "identity": 0, "log_length_ratio": 0,
+}
+# P(wholly) may fall as the shorter text's share rises (a short excerpt of a long source).
+MONOTONE_WHOLLY = {**MONOTONE, "verbatim_min": 0}
+
+# Features that change sign when a and b swap; positive: a looks like the source.
+DIRECTION_FEATURES = (
+    "reused_lean",  # how much more b is made of a than a of b
+    "verbatim_lean",
+    "credit_lean",  # "X reported" credits in b minus those in a (b passes on reporting)
+    "log_length_lean",  # log(words of a / words of b)
+)
+# Features that the sentence model can still change once the lexical evidence is in.
 
 
-def _direction(e: Evidence, t: Thresholds) -> str:
-    if e.published_a and e.published_b and e.published_a != e.published_b:
-        return "a->b" if e.published_a < e.published_b else "b->a"
-    # Positive: b looks like the rewrite of a.
-    lean = (e.reused("b", t) - e.reused("a", t)) + t.reported_credit * (
-        min(e.reported_credits_b, 2) - min(e.reported_credits_a, 2)
+def features(e: Evidence) -> np.ndarray:
+    """The symmetric feature vector of one comparison (``FEATURES`` order)."""
+    mismatch = e.facts_differ / e.facts if e.facts else 0.0
+    disorder = (e.units - e.in_order) / e.units if e.units else 0.0
+    return np.array(
+        [
+            max(e.verbatim_a, e.verbatim_b),
+            min(e.verbatim_a, e.verbatim_b),
+            max(e.paraphrase_a, e.paraphrase_b),
+            min(e.paraphrase_a, e.paraphrase_b),
+            max(e.close_paraphrase_a, e.close_paraphrase_b),
+            math.log1p(e.longest_run),
+            math.log1p(e.long_runs),
+            math.log1p(e.in_order),
+            disorder,
+            mismatch,
+            max(e.verbatim_a, e.verbatim_b) * (1.0 - mismatch),
+            max(e.paraphrase_a, e.paraphrase_b) * (1.0 - disorder),
+            e.quoted,
+            e.identity,
+            abs(math.log((e.words_a + 1) / (e.words_b + 1))),
+        ]
     )
-    if lean > t.direction_margin:
-        return "a->b"
-    if lean < -t.direction_margin:
-        return "b->a"
-    return "unknown"
+
+
+def direction_features(e: Evidence) -> np.ndarray:
+    """The antisymmetric feature vector (``DIRECTION_FEATURES`` order)."""
+    return np.array(
+        [
+            e.reused("b") - e.reused("a"),
+            e.verbatim_b - e.verbatim_a,
+            min(e.reported_credits_b, 2) - min(e.reported_credits_a, 2),
+            math.log((e.words_a + 1) / (e.words_b + 1)),
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Linear:
+    """One logistic model over standardised features: P = sigmoid(w · (x - mean) / scale + b)."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def logit(self, x: np.ndarray) -> float:
+        z = (np.asarray(x, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(z @ np.asarray(self.coef) + self.intercept)
+
+    def proba(self, x: np.ndarray) -> float:
+        return _sigmoid(self.logit(x))
+
+    def bounds(self, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float]:
+        """Least and greatest logit over the box lo ≤ x ≤ hi (a linear function peaks at corners)."""
+        w = np.asarray(self.coef) / np.asarray(self.scale)
+        base = self.intercept - float(w @ np.asarray(self.mean))
+        low = base + float(np.where(w > 0, w * lo, w * hi).sum())
+        high = base + float(np.where(w > 0, w * hi, w * lo).sum())
+        return low, high
+
+    def to_dict(self) -> dict:
+        return {"coef": list(self.coef), "intercept": self.intercept, "mean": list(self.mean), "scale": list(self.scale)}
+
+    @classmethod
+    def from_dict(cls, d: dict, n: int) -> "Linear":
+        parts = [tuple(float(v) for v in d[k]) for k in ("coef", "mean", "scale")]
+        if any(len(p) != n for p in parts) or any(s <= 0 for s in parts[2]):
+            raise ValueError(f"expected {n} coefficients, means and positive scales")
+        return cls(parts[0], float(d["intercept"]), parts[1], parts[2])
+
+
+@dataclass(frozen=True)
+class Trees:
+    """A boosted ensemble of regression trees: logit = base + the leaf each tree sends ``x`` to.
+
+    Each tree is parallel lists: ``feature`` (-1 at a leaf), ``threshold`` (go
+    left when x <= threshold), ``left``, ``right``, ``value`` (at leaves).
+    ``monotone`` is the sign each feature was constrained to (``MONOTONE``).
+    """
+
+    base: float
+    trees: tuple[dict, ...]
+    monotone: tuple[int, ...]
+
+    def logit(self, x: np.ndarray) -> float:
+        total = self.base
+        for t in self.trees:
+            node, feature, threshold = 0, t["feature"], t["threshold"]
+            while feature[node] >= 0:
+                node = t["left"][node] if x[feature[node]] <= threshold[node] else t["right"][node]
+            total += t["value"][node]
+        return total
+
+    def proba(self, x: np.ndarray) -> float:
+        return _sigmoid(self.logit(x))
+
+    def bounds(self, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float]:
+        """Least and greatest logit over the box lo ≤ x ≤ hi.
+
+        Monotone in each constrained feature, the model peaks at the corner
+        that takes each one's high end when it may only raise the output and
+        its low end when it may only lower it; a free feature must be fixed
+        (lo == hi) for the bound to hold.
+        """
+        sign = np.asarray(self.monotone)
+        if np.any((sign == 0) & (lo != hi)):
+            raise ValueError("a feature with no monotone constraint cannot range in a bound")
+        return self.logit(np.where(sign >= 0, lo, hi)), self.logit(np.where(sign >= 0, hi, lo))
+
+    def to_dict(self) -> dict:
+        return {"kind": "trees", "base": self.base, "monotone": list(self.monotone), "trees": list(self.trees)}
+
+    @classmethod
+    def from_dict(cls, d: dict, n: int) -> "Trees":
+        if d.get("kind") != "trees" or len(d["monotone"]) != n:
+            raise ValueError(f"expected a tree ensemble over {n} features")
+        trees = []
+        for t in d["trees"]:
+            tree = {k: list(t[k]) for k in ("feature", "threshold", "left", "right", "value")}
+            size = len(tree["feature"])
+            if any(len(v) != size for v in tree.values()) or not all(-1 <= f < n for f in tree["feature"]):
+                raise ValueError("a malformed tree")
+            trees.append(tree)
+        return cls(float(d["base"]), tuple(trees), tuple(int(m) for m in d["monotone"]))
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    """The three heads and what they were trained on (a JSON file; see :func:`load_model`)."""
+
+    derived: Trees
+    wholly: Trees
+    direction: Linear
+    direction_margin: float = 0.15  # |P(a is the source) - 0.5| below this: unknown
+    info: dict | None = None  # trained_on, cross-validated figures, date
+
+    def judge(self, e: Evidence) -> Verdict:
+        """Label, score (P derived) and direction of one comparison's evidence."""
+        x = features(e)
+        p_derived = self.derived.proba(x)
+        if p_derived < 0.5:
+            return Verdict("non", round(p_derived, 4), "unknown")
+        label = "wholly" if self.wholly.proba(x) >= 0.5 else "partially"
+        return Verdict(label, round(p_derived, 4), self._direction(e))
+
+    def _direction(self, e: Evidence) -> str:
+        ta, tb = _aware(e.published_a), _aware(e.published_b)
+        if ta and tb and ta != tb:
+            return "a->b" if ta < tb else "b->a"
+        p = self.direction.proba(direction_features(e))
+        if p >= 0.5 + self.direction_margin:
+            return "a->b"
+        if p <= 0.5 - self.direction_margin:
+            return "b->a"
+        return "unknown"
+
+    def settled(self, e: Evidence, floor: float = 0.5, room: tuple[float, float] | None = None) -> bool:
+        """Whether no paraphrase evidence could still change the label or direction.
+
+        ``e`` holds the verbatim evidence only. Paraphrases can add at most
+        ``room`` to each side's share (by default all that verbatim passages
+        left uncovered; the scan passes what the static screen leaves
+        possible), at most one aligned unit per ``MIN_UNIT_WORDS`` words of it,
+        and facts from those words only. Both heads are monotone in every
+        feature this moves, so two corners of the box bound every outcome. A
+        pair that cannot reach ``floor`` (P derived) is settled too: the
+        caller drops it whatever its label.
+        """
+        room_a, room_b = room if room is not None else (1.0 - e.verbatim_a, 1.0 - e.verbatim_b)
+        words = min(room_a * e.words_a, room_b * e.words_b)  # words a paraphrase could align on both sides
+        units = int(words // MIN_UNIT_WORDS)
+        facts = room_a * e.words_a + room_b * e.words_b  # at most one new fact per uncovered word
+        mismatch_lo = e.facts_differ / (e.facts + facts) if e.facts + facts else 0.0
+        mismatch_hi = (e.facts_differ + facts) / (e.facts + facts) if e.facts + facts else 0.0
+        disorder_lo = (e.units - e.in_order) / (e.units + units) if e.units + units else 0.0
+        disorder_hi = (e.units - e.in_order + units) / (e.units + units) if e.units + units else 0.0
+        v_max = max(e.verbatim_a, e.verbatim_b)
+        x = features(e)
+        lo, hi = x.copy(), x.copy()
+        ranges = {
+            "paraphrase_max": (0.0, max(room_a, room_b)),
+            "paraphrase_min": (0.0, min(room_a, room_b)),
+            "close_paraphrase_max": (0.0, max(room_a, room_b)),
+            "log_in_order": (math.log1p(e.in_order), math.log1p(e.in_order + units)),
+            "disorder": (disorder_lo, disorder_hi),
+            "fact_mismatch": (mismatch_lo, mismatch_hi),
+            "agreeing_verbatim": (v_max * (1.0 - mismatch_hi), v_max * (1.0 - mismatch_lo)),
+            "ordered_paraphrase": (0.0, max(room_a, room_b) * (1.0 - disorder_lo)),
+        }
+        for name, (low, high) in ranges.items():
+            i = FEATURES.index(name)
+            lo[i], hi[i] = low, max(low, high)
+        d_lo, d_hi = self.derived.bounds(lo, hi)
+        if _sigmoid(d_hi) < min(floor, 0.5):
+            return True  # cannot be kept
+        if (d_lo >= 0) != (d_hi >= 0):
+            return False
+        if d_hi < 0:
+            return True  # non whatever paraphrases add
+        w_lo, w_hi = self.wholly.bounds(lo, hi)
+        if (w_lo >= 0) != (w_hi >= 0) or _sigmoid(d_lo) < floor:
+            return False
+        # Direction: its reused share moves with the paraphrased shares too.
+        ta, tb = _aware(e.published_a), _aware(e.published_b)
+        if ta and tb and ta != tb:
+            return True
+        dx = direction_features(e)
+        d_lo_x, d_hi_x = dx.copy(), dx.copy()
+        d_lo_x[0], d_hi_x[0] = dx[0] - room_a, dx[0] + room_b  # reused_lean = reused b - reused a
+        lo_p, hi_p = (_sigmoid(v) for v in self.direction.bounds(d_lo_x, d_hi_x))
+        zone = lambda p: "a->b" if p >= 0.5 + self.direction_margin else "b->a" if p <= 0.5 - self.direction_margin else "?"
+        return zone(lo_p) == zone(hi_p)  # the zones are intervals: both ends in one means all between
+
+    def to_dict(self) -> dict:
+        return {
+            "format": "copytrace-verdict/2",
+            "features": list(FEATURES),
+            "direction_features": list(DIRECTION_FEATURES),
+            "derived": self.derived.to_dict(),
+            "wholly": self.wholly.to_dict(),
+            "direction": self.direction.to_dict(),
+            "direction_margin": self.direction_margin,
+            "info": self.info or {},
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+def load_model(path: str | Path | None = None) -> VerdictModel:
+    """A verdict model from its JSON file (the shipped one when ``path`` is None).
+
+    A file that is not such a model gets a one-line :class:`InputError`.
+    """
+    where = Path(path) if path is not None else MODEL_FILE
+    try:
+        d = json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(where), "no such verdict model file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(str(where), f"not a verdict model (JSON): {exc}") from None
+    try:
+        if d.get("format") != "copytrace-verdict/2":
+            raise ValueError("format is not copytrace-verdict/2")
+        if tuple(d["features"]) != FEATURES or tuple(d["direction_features"]) != DIRECTION_FEATURES:
+            raise ValueError("its features are not this copytrace version's; refit it with copytrace fit")
+        return VerdictModel(
+            Trees.from_dict(d["derived"], len(FEATURES)),
+            Trees.from_dict(d["wholly"], len(FEATURES)),
+            Linear.from_dict(d["direction"], len(DIRECTION_FEATURES)),
+            float(d.get("direction_margin", 0.15)),
+            d.get("info") or {},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(str(where), f"not a verdict model: {exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str | None) -> VerdictModel:
+    return load_model(path)
+
+
+def default_model() -> VerdictModel:
+    """The shipped model, loaded once."""
+    return _cached(None)
+
+
+def get_model(model: "str | Path | VerdictModel | None" = None) -> VerdictModel:
+    """A model given as itself, a path to its JSON file, or None for the shipped one."""
+    if isinstance(model, VerdictModel):
+        return model
+    return _cached(None if model is None else str(Path(model).resolve()))
+
+
+def judge(evidence: Evidence, model: "str | Path | VerdictModel | None" = None) -> Verdict:
+    """Label, score and direction from the evidence, by ``model`` (the shipped one by default)."""
+    return get_model(model).judge(evidence)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    ez = math.exp(z)
+    return ez / (1.0 + ez)
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    """Naive times are read as UTC, so a naive and an aware time can be compared."""
+    if t is None:
+        return None
+    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t

@@ -75,6 +75,10 @@ APPROX_SLACK = 0.02
 SCREEN_BAR = 0.57
 # Weight of shared content words when choosing between candidate partners.
 LEXICAL_WEIGHT = 0.1
+# P(paraphrase) enough for two sentences a verbatim passage already ties (set by hand: the
+# seed pair's "fired rockets Wednesday night at …" / "fired rockets last week at …" scores 0.25,
+# while sentences tied only by a shared list of weapons score under 0.001).
+LINKED_CUT = 0.1
 # Bonus for a pair of sentences that already share a verbatim passage.
 VERBATIM_BONUS = 0.1
 
@@ -100,7 +104,12 @@ def align_paraphrases(
     Sentences touching ``skip_*`` (boilerplate) are ignored. When the encoder
     has a ``screen`` (and ``use_screen``), only sentences that pass it are
     embedded by the transformer (see :func:`screened`). A pair is kept when the
-    pair scorer's P(paraphrase) reaches ``cut`` (default: the model's).
+    pair scorer's P(paraphrase) reaches ``cut`` (default: the model's), or
+    ``LINKED_CUT`` when a verbatim passage already ties the two sentences: a
+    rewrite whose facts were changed is what copytrace exists to show, and the
+    scorer, trained on MSRP, doubts exactly such pairs (a changed figure or
+    place makes two sentences "not paraphrases"). Those passages keep their
+    low score, and the verdict counts only passages at ``cut`` or above.
     """
     sa = _eligible(a, covered_a, skip_a)
     sb = _eligible(b, covered_b, skip_b)
@@ -130,10 +139,11 @@ def align_paraphrases(
         return []
     probability = _score_units(scorer, sides, units, cosines)
     for p, (xs_, ys_) in zip(probability, units):
-        if p < cut:
+        tied = any((i, j) in linked for i in xs_ for j in ys_)
+        if p < (min(cut, LINKED_CUT) if tied else cut):
             continue
         overlap = _jaccard(sides.a(xs_).content, sides.b(ys_).content)
-        bonus = LEXICAL_WEIGHT * overlap + VERBATIM_BONUS * any((i, j) in linked for i in xs_ for j in ys_)
+        bonus = LEXICAL_WEIGHT * overlap + VERBATIM_BONUS * tied
         candidates.append((float(p) + bonus, float(p), xs_, ys_))
 
     used_a: set[int] = set()
@@ -237,6 +247,41 @@ def screened(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen, b
     keep_a = {i for x in np.flatnonzero(hit.any(axis=1)) for i in units_a[x]}
     keep_b = {j for y in np.flatnonzero(hit.any(axis=0)) for j in units_b[y]}
     return [i for i in sa if i in keep_a], [j for j in sb if j in keep_b]
+
+
+def room(
+    a: Segmented,
+    b: Segmented,
+    screen,
+    *,
+    covered_a: Sequence[Span] = (),
+    covered_b: Sequence[Span] = (),
+    skip_a: Sequence[Span] = (),
+    skip_b: Sequence[Span] = (),
+) -> tuple[float, float]:
+    """The most of each text's words that paraphrase passages could still add, without the transformer.
+
+    A passage pairs sentences that are eligible and pass the static screen
+    (the same steps :func:`align_paraphrases` takes first), so only their words
+    not yet covered verbatim can be added. The corpus scan uses this to skip
+    the transformer when even that much paraphrase could not change a verdict.
+    """
+    sa = _eligible(a, covered_a, skip_a)
+    sb = _eligible(b, covered_b, skip_b)
+    if sa and sb and screen is not None:
+        sa, sb = screened(a, b, sa, sb, screen)
+    if not sa or not sb:
+        return 0.0, 0.0
+    return _open_share(a, sa, covered_a, skip_a), _open_share(b, sb, covered_b, skip_b)
+
+
+def _open_share(seg: Segmented, sentences: list[int], covered: Sequence[Span], skip: Sequence[Span]) -> float:
+    from ..analyse.coverage import word_mask
+
+    done, skipped = word_mask(seg, covered), word_mask(seg, skip)
+    total = sum(1 for k in skipped if not k)
+    open_words = sum(1 for s in sentences for t in seg.sentence_tokens(s) if not done[t] and not skipped[t])
+    return open_words / total if total else 0.0
 
 
 def _eligible(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span]) -> list[int]:

@@ -28,9 +28,17 @@ TASK_PAIRS = 64
 PREPARED_CACHE = 2_000  # articles per worker process (~100 KB each)
 
 
-def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple]) -> dict:
-    """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``."""
-    return {"docs": [to_record(r, d) for r, d in docs.items()], "pairs": [list(p) for p in pairs]}
+def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple], common: Mapping | None = None) -> dict:
+    """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``.
+
+    ``common`` (``{"path", "min_docs"}``) names the corpus's shingle counts
+    (:mod:`copytrace.corpus.common`): text in at least ``min_docs`` documents
+    is treated as boilerplate.
+    """
+    task = {"docs": [to_record(r, d) for r, d in docs.items()], "pairs": [list(p) for p in pairs]}
+    if common:
+        task["common"] = dict(common)
+    return task
 
 
 def plan(pairs: np.ndarray, via: Sequence[str], n: int, size: int = TASK_PAIRS) -> Iterator[list[tuple]]:
@@ -55,11 +63,13 @@ def plan(pairs: np.ndarray, via: Sequence[str], n: int, size: int = TASK_PAIRS) 
         yield current
 
 
-def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = None, floor: float = 0.0) -> list[dict]:
+def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = None, floor: float = 0.5,
+               verdict_model: str | None = None) -> list[dict]:
     """Judge every pair of a task; one result per pair (``non`` ones included).
 
     ``floor`` is the score below which the caller drops a pair (see
-    :func:`~copytrace.pipeline.judge_pair`).
+    :func:`~copytrace.pipeline.judge_pair`); ``verdict_model`` a model file
+    from ``copytrace fit`` (the shipped model by default).
 
     ``model`` in a result says whether the sentence model ran for that pair.
     A pair whose comparison fails comes back with ``label == "error"`` and the
@@ -68,15 +78,18 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     from ..pipeline import judge_pair
 
     records = {rec["row"]: rec for rec in task["docs"]}
+    common = task.get("common") or {}
+    where, min_docs = common.get("path"), int(common.get("min_docs", 0))
 
     def article(row: int):
         rec = records[row]
-        return _prepared(*(rec.get(k) for k in _FIELDS))
+        return _prepared(*(rec.get(k) for k in _FIELDS), common=where, min_docs=min_docs)
 
     out = []
     for a, b, via in task["pairs"]:
         try:
-            j = judge_pair(article(a), article(b), paraphrase=paraphrase, model=model, floor=floor)
+            j = judge_pair(article(a), article(b), paraphrase=paraphrase, model=model, floor=floor,
+                           verdict_model=verdict_model)
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as exc:  # one pair the engine chokes on must not end a corpus scan
@@ -97,7 +110,7 @@ _FIELDS = ("id", "text", "title", "outlet", "url", "published_at")
 
 
 @lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(*values):
+def _prepared(*values, common: str | None = None, min_docs: int = 0):
     """The prepared article with these record fields, once per worker process.
 
     Candidate groups are cut into tasks of ``TASK_PAIRS`` pairs, and a large
@@ -106,7 +119,16 @@ def _prepared(*values):
     """
     from ..pipeline import prepare
 
-    return prepare(to_document(dict(zip(_FIELDS, values))))
+    doc = to_document(dict(zip(_FIELDS, values)))
+    spans = _sketch(common).spans(doc.text, min_docs) if common else []
+    return prepare(doc, common=spans)
+
+
+@lru_cache(maxsize=2)
+def _sketch(path: str):
+    from .common import CommonText
+
+    return CommonText.load(path)
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

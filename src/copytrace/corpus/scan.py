@@ -9,7 +9,8 @@ Stages (each with a progress bar on stderr):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
-3. **fingerprint** — MinHash signatures and static-model document vectors;
+3. **fingerprint** — MinHash signatures and static-model document vectors; then how many
+   documents hold each 6-word shingle (:mod:`.common`: furniture and template frames);
 4. **candidates** — LSH buckets (``lexical``) and nearest neighbours (``semantic``);
 5. **align** — each candidate pair judged as :func:`copytrace.compare` would (:mod:`.align`);
 6. **cluster** and **provenance**; then the files in ``out_dir``:
@@ -37,14 +38,15 @@ from . import spool as spooling
 from .align import make_task, plan
 from .candidates import DUPLICATE_JACCARD, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from .cluster import clusters as find_clusters
+from .common import threshold as common_threshold
 from .provenance import Edge, orient, root
 from .read import Reject, read_corpus
 from .report import reported_pairs, write_report
 from ..engines import get_engine
 from ..errors import InputError
-from ..verdict import DEFAULT as DEFAULT_THRESHOLDS
+from ..verdict import load_model
 
-THRESHOLD = 0.2  # verdict score below which a pair is not reuse (the "partially" floor)
+THRESHOLD = 0.5  # P(derived) below which a pair is not reuse: the verdict's own "non"
 OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
            "errors.jsonl", "report.html")
 MIN_JACCARD = DUPLICATE_JACCARD  # align=False: a candidate this close is a pair (see candidates.py)
@@ -82,6 +84,7 @@ def scan(
     threshold: float = THRESHOLD,
     paraphrase: bool = True,
     align: bool = True,
+    verdict_model: str | Path | None = None,
     processes: int | None = None,
     progress: bool = True,
 ) -> ScanResult:
@@ -91,7 +94,8 @@ def scan(
     by default) or ``"spark"`` (``master`` a Spark master URL, ``local[2]`` by
     default). ``lexical`` / ``semantic`` switch the two candidate sources;
     ``paraphrase=False`` aligns without the sentence model. Pairs whose verdict
-    is ``non`` or scores below ``threshold`` are dropped.
+    is ``non`` or whose score (P derived) is below ``threshold`` are dropped;
+    ``verdict_model`` is a model file from ``copytrace fit`` (default: shipped).
 
     ``align=False`` is the fast de-duplication mode: no comparison at all; a
     candidate (from either source) is a pair when its MinHash estimate of
@@ -104,6 +108,9 @@ def scan(
         raise InputError(str(corpus), "no such file or directory")
     if not (lexical or semantic):
         raise InputError("scan", "at least one candidate source (lexical or semantic) must be on")
+    if verdict_model is not None:
+        load_model(verdict_model)  # a bad model file fails now, not in every worker
+        verdict_model = str(Path(verdict_model).resolve())
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(str(out_dir), "output path exists and is not a directory")
@@ -145,10 +152,18 @@ def scan(
             semantic = False
             if not lexical:
                 raise InputError("scan", "semantic candidates need the static sentence model (see above)")
-        runner = get_engine(engine, master=master, processes=processes, paraphrase=paraphrase, floor=threshold)
+        runner = get_engine(engine, master=master, processes=processes, paraphrase=paraphrase, floor=threshold,
+                            verdict_model=verdict_model)
         clock = time.perf_counter()
         sig, vec = runner.fingerprint(work / "docs.parquet", keep, semantic, progress)
         seconds["fingerprint"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        common = None
+        if align:
+            # Furniture and template frames: shared by too many documents to tell two stories apart.
+            runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
+            common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps))}
+        seconds["common"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         found: dict[str, np.ndarray] = {}
@@ -164,7 +179,7 @@ def scan(
         seconds["candidates"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        n_tasks = _write_tasks(work, pairs, via, n) if align else 0
+        n_tasks = _write_tasks(work, pairs, via, n, common) if align else 0
         aligned, n_errors = ([] if align else _unaligned(pairs, via, sig, reps)), 0
         with open(out / "errors.jsonl.tmp", "w") as errors:
             for r in runner.align(work / "tasks.jsonl", n_tasks, progress) if align else ():
@@ -278,19 +293,17 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
 def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, list[str]]:
     """Candidates that could reach ``threshold``: those sharing enough shingles to hold verbatim passages.
 
-    A paraphrase adds at most ``paraphrase_weight`` x the uncovered share to a
-    score, so above that weight a pair needs verbatim passages: at the default
-    0.2, 11% of a text's words — for two texts of similar length a shingle
-    Jaccard near 0.06. The MinHash estimate (sd ~0.02 there) must reach
-    ``ALIGN_JACCARD``, about 1.5 sd lower. Planted 10k / 100k corpora: this drops
-    97% of the 64x2-band and neighbour candidates — chance agreements of one
-    band on common shingles, same-topic neighbours — and no pair that scored
-    0.2 or more when all were compared (lowest estimate among those: 0.047).
-    A much shorter text wholly inside a long one can have a lower Jaccard;
-    the LSH bands would rarely have paired it either. At a threshold the
-    paraphrase weight itself could reach, every candidate is compared.
+    Planted 10k / 100k corpora: requiring a MinHash estimate of shingle
+    Jaccard of ``ALIGN_JACCARD`` drops 97% of the 64x2-band and neighbour
+    candidates — chance agreements of one band on common shingles, same-topic
+    neighbours — and (under the share-threshold verdict it was measured with)
+    no pair that scored as reuse when all were compared (lowest estimate among
+    those: 0.047). What it gives up: a rewrite that shares almost no word
+    shingles with its source (a sentence-by-sentence paraphrase), which the
+    verdict can judge derived but the scan then never compares. A threshold
+    below the verdict's own (0.5) compares every candidate.
     """
-    if not len(pairs) or threshold <= DEFAULT_THRESHOLDS.paraphrase_weight:
+    if not len(pairs) or threshold < THRESHOLD:
         return pairs, via
     keep = jaccard >= ALIGN_JACCARD
     return pairs[keep], [v for v, k in zip(via, keep) if k]
@@ -303,7 +316,7 @@ def _jaccard(pairs: np.ndarray, sig: np.ndarray, reps: np.ndarray) -> np.ndarray
     return jaccard_estimate(sig, np.searchsorted(reps, pairs))
 
 
-def _write_tasks(work: Path, pairs: np.ndarray, via: list[str], n: int) -> int:
+def _write_tasks(work: Path, pairs: np.ndarray, via: list[str], n: int, common: dict | None = None) -> int:
     if not len(pairs):
         (work / "tasks.jsonl").write_text("")
         return 0
@@ -315,7 +328,7 @@ def _write_tasks(work: Path, pairs: np.ndarray, via: list[str], n: int) -> int:
     with open(work / "tasks.jsonl", "w") as f:
         for chunk in plan(pairs, via, n):
             rows = sorted({r for a, b, *_ in chunk for r in (a, b)})
-            f.write(json.dumps(make_task({r: docs[r] for r in rows}, chunk)) + "\n")
+            f.write(json.dumps(make_task({r: docs[r] for r in rows}, chunk, common)) + "\n")
             count += 1
     return count
 

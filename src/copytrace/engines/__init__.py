@@ -21,14 +21,15 @@ ENGINES = ("local", "spark")
 
 
 def get_engine(name: str, *, master: str | None = None, processes: int | None = None, paraphrase: bool = True,
-               floor: float = 0.0):
-    """An engine; ``paraphrase`` and ``floor`` go to every :func:`~copytrace.corpus.align.align_task`."""
+               floor: float = 0.5, verdict_model: str | None = None):
+    """An engine; ``paraphrase``, ``floor`` and ``verdict_model`` go to every
+    :func:`~copytrace.corpus.align.align_task`."""
     if name == "local":
         from .local import LocalEngine
 
-        return LocalEngine(processes=processes, paraphrase=paraphrase, floor=floor)
+        return LocalEngine(processes=processes, paraphrase=paraphrase, floor=floor, verdict_model=verdict_model)
     if name == "spark":
         from .spark import SparkEngine
 
-        return SparkEngine(master=master, paraphrase=paraphrase, floor=floor)
+        return SparkEngine(master=master, paraphrase=paraphrase, floor=floor, verdict_model=verdict_model)
     raise InputError("--engine", f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")

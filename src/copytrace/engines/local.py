@@ -18,15 +18,16 @@ from tqdm import tqdm
 from ..corpus import spool
 from ..corpus.align import align_task
 from ..corpus.candidates import lsh_pairs
+from ..corpus.common import CommonText, count_batch
 from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch
 
 _ALIGN_OPTIONS: dict = {}
 
 
-def _init_worker(paraphrase: bool, floor: float) -> None:
+def _init_worker(paraphrase: bool, floor: float, verdict_model: str | None) -> None:
     # Each worker is one core's worth of work; torch must not spawn its own threads on top.
     global _ALIGN_OPTIONS
-    _ALIGN_OPTIONS = {"paraphrase": paraphrase, "floor": floor}
+    _ALIGN_OPTIONS = {"paraphrase": paraphrase, "floor": floor, "verdict_model": verdict_model}
     # Ctrl-C reaches the whole process group; only the parent handles it, and it
     # terminates the pool — a worker dying mid-task would leave imap waiting forever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -40,6 +41,10 @@ def _fingerprint(job: tuple[list[int], list[str], bool]):
     return fingerprint_batch(*job)
 
 
+def _count_common(texts: list[str]):
+    return count_batch(texts)
+
+
 def _align(line: str) -> list[dict]:
     results = align_task(json.loads(line), **_ALIGN_OPTIONS)
     torch = sys.modules.get("torch")
@@ -51,10 +56,12 @@ def _align(line: str) -> list[dict]:
 class LocalEngine:
     name = "local"
 
-    def __init__(self, processes: int | None = None, paraphrase: bool = True, floor: float = 0.0):
+    def __init__(self, processes: int | None = None, paraphrase: bool = True, floor: float = 0.5,
+                 verdict_model: str | None = None):
         self.processes = processes or os.cpu_count() or 1
         self.paraphrase = paraphrase
         self.floor = floor
+        self.verdict_model = verdict_model
         self._pool = None
 
     def _pool_(self):
@@ -65,7 +72,7 @@ class LocalEngine:
             # server threads (a notebook, the server, a test session) can deadlock
             # a forked child on a lock some thread held at the fork.
             self._pool = multiprocessing.get_context("forkserver").Pool(
-                self.processes, _init_worker, (self.paraphrase, self.floor)
+                self.processes, _init_worker, (self.paraphrase, self.floor, self.verdict_model)
             )
         return self._pool
 
@@ -83,6 +90,16 @@ class LocalEngine:
                     vec[at] = v
                 bar.update(len(rows))
         return sig, vec
+
+    def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
+        """Document frequencies of the corpus's shingles (:mod:`copytrace.corpus.common`)."""
+        sketch = CommonText.empty()
+        jobs = (texts for _, texts in spool.batches(spool_path, keep, size=500))
+        with tqdm(total=int(keep.sum()), desc="common text", unit="doc", disable=not progress) as bar:
+            for docs, rows in self._pool_().imap(_count_common, jobs):
+                sketch.add_counts(docs, rows)
+                bar.update(docs)
+        return sketch
 
     def lsh(self, sig: np.ndarray) -> np.ndarray:
         return lsh_pairs(sig)

@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from ..corpus.align import align_task
 from ..corpus.candidates import MAX_BUCKET, band_keys, bucket_pairs, unique_pairs
+from ..corpus.common import CommonText, count_batch
 from ..corpus.fingerprint import NUM_PERM, STATIC_DIMS, fingerprint_batch
 from ..errors import InputError
 
@@ -52,13 +53,20 @@ def _fingerprint_partition(rows_iter, keep, semantic: bool):
         yield from flush()
 
 
+def _count_partition(rows_iter, keep):
+    keep_rows = keep.value
+    texts = [rec["text"] for rec in rows_iter if keep_rows[rec["row"]]]
+    docs, rows = count_batch(texts)
+    yield docs, [(u.tobytes(), c.tobytes()) for u, c in rows]
+
+
 def _band_keys(item):
     position, sig_bytes = item
     keys = band_keys(np.frombuffer(sig_bytes, dtype=np.uint32)[None, :])[0]
     return [(int(k), position) for k in keys.tolist()]
 
 
-def _align_partition(lines, paraphrase: bool, floor: float):
+def _align_partition(lines, paraphrase: bool, floor: float, verdict_model: str | None):
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         import torch
@@ -67,13 +75,14 @@ def _align_partition(lines, paraphrase: bool, floor: float):
     except ImportError:
         pass
     for line in lines:
-        yield from align_task(json.loads(line), paraphrase=paraphrase, floor=floor)
+        yield from align_task(json.loads(line), paraphrase=paraphrase, floor=floor, verdict_model=verdict_model)
 
 
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, master: str | None = None, paraphrase: bool = True, floor: float = 0.0):
+    def __init__(self, master: str | None = None, paraphrase: bool = True, floor: float = 0.5,
+                 verdict_model: str | None = None):
         try:
             from pyspark.sql import SparkSession
         except ImportError:
@@ -82,6 +91,7 @@ class SparkEngine:
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         self.paraphrase = paraphrase
         self.floor = floor
+        self.verdict_model = verdict_model
         builder = SparkSession.builder.appName("copytrace-scan")
         if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
             master = "local[2]"  # not under spark-submit, which passes its own --master
@@ -117,6 +127,19 @@ class SparkEngine:
                 bar.update(1)
         return sig, vec
 
+    def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
+        """Document frequencies of the corpus's shingles, summed per partition on the executors."""
+        sc = self.spark.sparkContext
+        keep_b = sc.broadcast(keep)
+        parts = max(2, 2 * sc.defaultParallelism, int(keep.sum()) // 20_000)
+        df = self.spark.read.parquet(str(spool_path)).select("row", "text").repartition(parts)
+        sketch = CommonText.empty()
+        partial = df.rdd.map(lambda r: r.asDict()).mapPartitions(lambda it: _count_partition(it, keep_b))
+        for docs, rows in partial.toLocalIterator():
+            sketch.add_counts(docs, [(np.frombuffer(u, dtype=np.int64), np.frombuffer(c, dtype=np.int64))
+                                     for u, c in rows])
+        return sketch
+
     def lsh(self, sig: np.ndarray) -> np.ndarray:
         if self._fingerprints is None:
             fp = self.spark.sparkContext.parallelize([(i, s.tobytes(), b"") for i, s in enumerate(sig)])
@@ -136,9 +159,9 @@ class SparkEngine:
         if n_tasks == 0:
             return
         sc = self.spark.sparkContext
-        paraphrase, floor = self.paraphrase, self.floor
+        paraphrase, floor, verdict_model = self.paraphrase, self.floor, self.verdict_model
         lines = sc.textFile(str(tasks_file), minPartitions=max(2, min(n_tasks, 4 * sc.defaultParallelism)))
-        results = lines.mapPartitions(lambda it: _align_partition(it, paraphrase, floor))
+        results = lines.mapPartitions(lambda it: _align_partition(it, paraphrase, floor, verdict_model))
         # collect, not toLocalIterator: that would run the partitions one at a time.
         # Spark's own console bar shows progress; results are small dicts.
         yield from results.collect()

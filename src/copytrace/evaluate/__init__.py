@@ -6,14 +6,13 @@
 """
 from .datasets import GenericDataset, LabelledPair, SentencePair, load_clough_stevenson, load_generic, load_msrp
 from .metrics import Classification, PairScores, adjusted_rand_index, classification, pair_scores
-from .run import DATASETS, EvalReport, SystemResult, evaluate, fit_defaults
+from .run import DATASETS, EvalReport, SystemResult, evaluate
 
 __all__ = [
     "DATASETS",
     "EvalReport",
     "SystemResult",
     "evaluate",
-    "fit_defaults",
     "load_clough_stevenson",
     "load_msrp",
     "load_generic",

@@ -1,11 +1,8 @@
 """Everything copytrace learns from labelled data, and the folds that keep it honest.
 
-Three things are fitted, always on training folds and scored on held-out folds:
+Fitted always on training folds and scored on held-out folds (the verdict
+model itself is fitted by :mod:`copytrace.fit`):
 
-- the verdict thresholds (``Thresholds.wholly``, ``.partially``,
-  ``.paraphrase_weight`` in :mod:`copytrace.verdict`): a grid search that
-  maximises 3-class macro-F1, re-judging each pair's :class:`~copytrace.verdict.Evidence`
-  exactly as :func:`copytrace.verdict.judge` would;
 - the paraphrase threshold on sentence-embedding cosine (MSRP), maximising accuracy;
 - a small classifier on a comparison's features (and, for the published
   baseline, Naive Bayes on Clough & Stevenson's n-gram containment and LCS features).
@@ -18,17 +15,14 @@ Three things are fitted, always on training folds and scored on held-out folds:
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
 from ..comparison import Comparison
 from ..segment import Segmented
-from ..verdict import DEFAULT, Evidence, Thresholds, judge
 
 VERDICT_LABELS = ("wholly", "partially", "non")
-PARAPHRASE_WEIGHTS = tuple(round(w, 2) for w in np.linspace(0.0, 1.0, 11))
 
 FitPredict = Callable[[np.ndarray, Sequence[Hashable], np.ndarray], list]
 
@@ -61,83 +55,6 @@ def cross_val_predict(fit_predict: FitPredict, X: np.ndarray, y: Sequence[Hashab
         for i, p in zip(np.flatnonzero(test), fit_predict(X[~test], list(y[~test]), X[test])):
             out[i] = p
     return out
-
-
-# -- verdict thresholds ---------------------------------------------------------------------
-
-
-def evidence_of(c: Comparison) -> Evidence:
-    """The evidence :func:`copytrace.verdict.judge` saw for a comparison."""
-    if c.evidence is None:
-        raise ValueError("this comparison carries no evidence (not made by copytrace.compare)")
-    return c.evidence
-
-
-def _midpoints(scores: np.ndarray) -> np.ndarray:
-    values = np.unique(np.round(scores, 6))
-    inner = (values[:-1] + values[1:]) / 2
-    return np.concatenate([[values[0] - 1e-6], inner, [values[-1] + 1e-6]])
-
-
-def _scores(evidence: Sequence[Evidence], thresholds: Thresholds) -> np.ndarray:
-    return np.array([judge(e, thresholds).score for e in evidence])
-
-
-def fit_verdict_thresholds(
-    evidence: Sequence[Evidence], labels: Sequence[str], base: Thresholds = DEFAULT
-) -> Thresholds:
-    """``wholly``, ``partially`` and ``paraphrase_weight`` maximising 3-class macro-F1.
-
-    ``labels`` are verdict labels (wholly / partially / non). Thresholds sit
-    halfway between neighbouring observed scores; ties keep the first (lowest)
-    paraphrase weight and the widest "partially" band.
-    """
-    y = np.asarray(labels)
-    best: tuple[float, Thresholds] | None = None
-    for weight in PARAPHRASE_WEIGHTS:
-        trial = replace(base, paraphrase_weight=float(weight))
-        scores = _scores(evidence, trial)
-        cuts = _midpoints(scores)
-        # Macro-F1 for every (partially ≤ wholly) pair of cuts, vectorised over pairs.
-        lo, hi = np.meshgrid(cuts, cuts, indexing="ij")
-        valid = lo <= hi
-        f1s = []
-        for label, test in (
-            ("wholly", lambda s: s[None, None, :] >= hi[..., None]),
-            ("partially", lambda s: (s[None, None, :] >= lo[..., None]) & (s[None, None, :] < hi[..., None])),
-            ("non", lambda s: s[None, None, :] < lo[..., None]),
-        ):
-            predicted = test(scores)
-            actual = (y == label)[None, None, :]
-            tp = (predicted & actual).sum(-1)
-            precision = np.divide(tp, predicted.sum(-1), out=np.zeros(tp.shape), where=predicted.sum(-1) > 0)
-            recall = tp / max(actual.sum(), 1)
-            f1s.append(np.divide(2 * precision * recall, precision + recall, out=np.zeros(tp.shape), where=precision + recall > 0))
-        macro = np.where(valid, np.mean(f1s, axis=0), -1.0)
-        i, j = np.unravel_index(np.argmax(macro), macro.shape)
-        if best is None or macro[i, j] > best[0] + 1e-12:
-            best = (float(macro[i, j]), replace(trial, partially=float(cuts[i]), wholly=float(cuts[j])))
-    assert best is not None
-    return best[1]
-
-
-def verdict_labels(evidence: Sequence[Evidence], thresholds: Thresholds) -> list[str]:
-    return [judge(e, thresholds).label for e in evidence]
-
-
-def cross_val_thresholds(
-    evidence: Sequence[Evidence], labels: Sequence[str], folds: np.ndarray, base: Thresholds = DEFAULT
-) -> tuple[list[str], list[Thresholds]]:
-    """Held-out verdict labels with thresholds fitted on the other folds, and each fold's fit."""
-    out: list[str] = [""] * len(labels)
-    fitted = []
-    for fold in np.unique(folds):
-        train = np.flatnonzero(folds != fold)
-        t = fit_verdict_thresholds([evidence[i] for i in train], [labels[i] for i in train], base)
-        fitted.append(t)
-        for i in np.flatnonzero(folds == fold):
-            out[i] = judge(evidence[i], t).label
-    return out, fitted
 
 
 # -- one threshold on one score (the paraphrase decision) ------------------------------------

@@ -196,24 +196,25 @@ def evaluate_clough_stevenson(path, *, folds=10, seed=0, model=None, paraphrase=
     X_base = np.array([cal.baseline_features(segs[p.a], segs[p.b]) for p in pairs])
     comparisons = compare_pairs(docs, pairs, model=model, paraphrase=paraphrase, desc="clough-stevenson")
     X_ct = np.array([cal.comparison_features(c) for c in comparisons])
-    evidence = [cal.evidence_of(c) for c in comparisons]
+    evidence = [c.evidence for c in comparisons]
 
     shipped = [c.verdict.label for c in comparisons]
     default = SystemResult(
-        "copytrace (shipped defaults)",
-        "verdict labels straight from copytrace.compare(); nothing fitted. No 4-class: the verdict has 3 labels.",
+        "copytrace (shipped verdict model)",
+        "verdict labels straight from copytrace.compare() with the shipped model, which was trained on "
+        "these 95 pairs among others (in-sample here; see the README). No 4-class: the verdict has 3 labels.",
         {k: classification(relabel(gold, k), relabel(shipped, k), SCHEMES[k][0]) for k in ("3-class", "2-class")},
     )
-    held_out, fitted = cal.cross_val_thresholds(evidence, relabel(gold, "3-class"), fold_of)
-    thresholds = SystemResult(
-        "copytrace (verdict thresholds, CV)",
-        "verdict.Thresholds wholly/partially/paraphrase_weight fitted on 9 folds (max 3-class macro-F1), judged on the 10th",
+    cv_labels = relabel(gold, "3-class")
+    held_out = _cv_verdict(evidence, cv_labels, fold_of)
+    learned = SystemResult(
+        "copytrace (verdict model refitted, CV)",
+        "the verdict model (copytrace.fit) fitted on 9 folds of these pairs alone, judged on the 10th",
         {k: classification(relabel(gold, k), relabel(held_out, k), SCHEMES[k][0]) for k in ("3-class", "2-class")},
-        {"fitted_per_fold": [_thresholds_dict(t) for t in fitted]},
     )
     systems = [
         default,
-        thresholds,
+        learned,
         _cv_rows(
             "copytrace features + logistic regression (CV)",
             f"features {', '.join(cal.COMPARISON_FEATURES)}; one model per label scheme",
@@ -236,13 +237,22 @@ def evaluate_clough_stevenson(path, *, folds=10, seed=0, model=None, paraphrase=
     }
     return EvalReport(
         "clough-stevenson", str(path), len(pairs), systems,
-        headline={"system": thresholds.name, "scheme": "3-class", "metric": "macro_f1"},
+        headline={"system": learned.name, "scheme": "3-class", "metric": "macro_f1"},
         folds=folds, seed=seed, notes=notes,
     )
 
 
-def _thresholds_dict(t) -> dict[str, float]:
-    return {"wholly": round(t.wholly, 4), "partially": round(t.partially, 4), "paraphrase_weight": t.paraphrase_weight}
+def _cv_verdict(evidence, labels: list[str], fold_of: np.ndarray) -> list[str]:
+    """Held-out verdict labels: a model fitted by copytrace.fit on the other folds."""
+    from ..fit import fit_model
+
+    out = [""] * len(labels)
+    for fold in np.unique(fold_of):
+        train = np.flatnonzero(fold_of != fold)
+        model = fit_model([evidence[i] for i in train], [labels[i] for i in train])
+        for i in np.flatnonzero(fold_of == fold):
+            out[i] = model.judge(evidence[i]).label
+    return out
 
 
 # -- MSRP -----------------------------------------------------------------------------------------
@@ -405,54 +415,19 @@ def cluster_documents(docs, *, model=None, paraphrase=True) -> tuple[dict[str, s
     return {d: f"c{n}" for n, members in enumerate(groups.values()) if len(members) > 1 for d in members}, len(shared)
 
 
-# -- the shipped defaults -----------------------------------------------------------------------
-
-
-def fit_defaults(clough_path, msrp_path, *, model=None, out=sys.stdout) -> dict[str, Any]:
-    """Fit the shipped defaults on ALL of Clough–Stevenson and the MSRP training part; print them.
-
-    Returns ``{"thresholds": {...}, "paraphrase_threshold": float, "fitted_on": ...}``.
-    The verdict thresholds are fitted on comparisons made with the paraphrase
-    threshold copytrace currently ships.
-    """
-    msrp = load_msrp(msrp_path)
-    cut = cal.fit_threshold(sentence_cosines(msrp, model=model), [p.label for p in msrp])
-    docs, pairs = load_clough_stevenson(clough_path)
-    comparisons = compare_pairs(docs, pairs, model=model, desc="clough-stevenson")
-    fitted = cal.fit_verdict_thresholds([cal.evidence_of(c) for c in comparisons], relabel([p.label for p in pairs], "3-class"))
-    t = _thresholds_dict(fitted)
-    result = {
-        "thresholds": t,
-        "paraphrase_threshold": round(cut, 4),
-        "fitted_on": "Clough & Stevenson corpus (all 95 answers, 3-class macro-F1) and MSRP training part (4,076 pairs, accuracy)",
-    }
-    print(f"# fitted on {result['fitted_on']}", file=out)
-    print(f"# verdict.py\nwholly: float = {t['wholly']}\npartially: float = {t['partially']}\nparaphrase_weight: float = {t['paraphrase_weight']}", file=out)
-    print(f"# align/paraphrase.py\nPARAPHRASE_THRESHOLD = {result['paraphrase_threshold']}", file=out)
-    return result
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m copytrace.evaluate.run DATASET PATH [--json FILE]`` (the CLI's ``eval`` does the same)."""
     import argparse
     import json
 
     parser = argparse.ArgumentParser(prog="python -m copytrace.evaluate.run", description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=[*DATASETS, "defaults"])
-    parser.add_argument("path", help="the corpus directory (for 'defaults': the Clough-Stevenson directory)")
-    parser.add_argument("msrp", nargs="?", help="for 'defaults': the MSRP directory")
+    parser.add_argument("dataset", choices=DATASETS)
+    parser.add_argument("path", help="the corpus directory")
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="also write the report as JSON to this file")
     args = parser.parse_args(argv)
     try:
-        if args.dataset == "defaults":
-            if not args.msrp:
-                parser.error("defaults needs the Clough-Stevenson and the MSRP directories")
-            fitted = fit_defaults(args.path, args.msrp)
-            if args.json:
-                Path(args.json).write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
-            return 0
         report = evaluate(args.dataset, args.path, folds=args.folds, seed=args.seed)
     except InputError as exc:
         print(f"copytrace: {exc}", file=sys.stderr)

@@ -113,18 +113,24 @@ def _one_at_a_time(fn):
     return locked
 
 
-def create_app(db: str | Path | None = None, *, model: str | None = None, warm: bool = True) -> FastAPI:
+def create_app(db: str | Path | None = None, *, model: str | None = None, warm: bool = True,
+               verdict_model: str | Path | None = None) -> FastAPI:
     """The app; ``db`` is the archive's SQLite file (None: compare only).
+
+    ``verdict_model`` is a model file from ``copytrace fit`` (default: the shipped one).
 
     ``warm`` loads the sentence model at start-up so no request pays for it.
     """
+    from ..verdict import get_model
+
+    judge_model = get_model(verdict_model)  # a bad file fails at start-up, not per request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if db is not None:
             from ..index import Index
 
-            app.state.index = Index(db, model=model)
+            app.state.index = Index(db, model=model, verdict_model=judge_model)
         if warm:
             await run_in_threadpool(_warm_up, app.state.index, model)
         try:
@@ -141,6 +147,7 @@ def create_app(db: str | Path | None = None, *, model: str | None = None, warm: 
     )
     app.state.index = None
     app.state.model = model
+    app.state.verdict_model = judge_model
     app.state.clusters = None  # (archive size, clusters) of the last /clusters call
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     _errors(app)
@@ -200,7 +207,8 @@ def _routes(app: FastAPI) -> None:
         a, b, paraphrase = await _compare_input(request)
         from .. import compare
 
-        result = await run_in_threadpool(_one_at_a_time(compare), a, b, paraphrase=paraphrase, model=app.state.model)
+        result = await run_in_threadpool(_one_at_a_time(compare), a, b, paraphrase=paraphrase, model=app.state.model,
+                                         verdict_model=app.state.verdict_model)
         out = result.to_dict()
         if include_text:
             out["texts"] = {"a": result.a.text, "b": result.b.text}
@@ -376,8 +384,9 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000, *, model: str | None = None) -> None:
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000, *, model: str | None = None,
+          verdict_model: str | None = None) -> None:
     """Run the server until Ctrl-C (what ``copytrace serve`` calls)."""
     import uvicorn
 
-    uvicorn.run(create_app(db, model=model), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, model=model, verdict_model=verdict_model), host=host, port=port, log_level="info")

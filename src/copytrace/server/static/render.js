@@ -152,7 +152,8 @@
       el("p", {
         class: "figures",
         text: (counts.verbatim || 0) + " verbatim, " + (counts.paraphrase || 0) + " paraphrased, " +
-          (c.changes || []).length + " changed facts \u00b7 reused: " + name("a") + " " + pct((c.coverage || {}).a) +
+          (c.changes || []).filter(function (ch) { return ch.factual !== false; }).length +
+          " changed facts \u00b7 reused: " + name("a") + " " + pct((c.coverage || {}).a) +
           ", " + name("b") + " " + pct((c.coverage || {}).b) + " \u00b7 " + name(r.derived) + " " + credited,
       }),
     ]);
@@ -181,7 +182,9 @@
       return li;
     });
     return el("section", { class: "changes", "aria-label": "changed facts" }, [
-      el("h3", { text: "Changed facts (" + c.changes.length + "), source \u2192 derived" }),
+      el("h3", { text: "Changes (" + c.changes.filter(function (ch) { return ch.factual !== false; }).length +
+        " of facts, " + c.changes.filter(function (ch) { return ch.factual === false; }).length +
+        " of wording), source \u2192 derived" }),
       el("ol", {}, rows),
     ]);
   }

@@ -1,0 +1,174 @@
+"""What an alignment says about reuse, as the numbers the verdict reads.
+
+Everything here comes from passages the alignment already found, so it costs
+little next to the alignment itself.
+
+>>> from copytrace.segment import segment
+>>> from copytrace.types import Passage, Span
+>>> a = segment("Thailand exported 56,652 tonnes of rice in the week ended April 7, the ministry said.")
+>>> b = segment("Thailand exported 61,200 tonnes of rice in the week ended April 14, the ministry said.")
+>>> p = Passage("verbatim", Span(0, len(a.text) - 1), Span(0, len(b.text) - 1), 0.8)
+>>> differ, total = fact_agreement(a, b, [p])
+>>> differ, total                       # the figures and the date differ; "Thailand" agrees
+(4, 5)
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Sequence
+
+from ..segment import Segmented
+from ..types import Passage, Span
+from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
+from .coverage import covered_share, word_mask
+
+# Words that start a sentence or a quotation are capitalised for grammar, not as names.
+_NOT_NAMES = frozenset(
+    """the a an and but or if in on at to of for by with from as it its he she they we i you this that these
+    those there here his her their our my your mr mrs ms dr when while after before since until however
+    meanwhile also still yet so then""".split()
+)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_DIGIT = re.compile(r"\d")
+# Facts just outside a passage still belong to it: verbatim passages stop at the changed figure.
+FACT_MARGIN = 2
+
+
+def gather(
+    a: Segmented,
+    b: Segmented,
+    verbatim: Sequence[Passage],
+    paraphrase: Sequence[Passage],
+    *,
+    skip_a: Sequence[Span] = (),
+    skip_b: Sequence[Span] = (),
+    quotes_a: Sequence[Span] = (),
+    quotes_b: Sequence[Span] = (),
+    **meta,
+) -> Evidence:
+    """The :class:`~copytrace.verdict.Evidence` of one alignment.
+
+    ``skip_*`` are boilerplate spans (left out of every share), ``quotes_*``
+    quotation spans; ``meta`` passes publication times and credit counts through.
+    """
+    va = covered_share(a, [p.a for p in verbatim], skip_a)
+    vb = covered_share(b, [p.b for p in verbatim], skip_b)
+    both_a = covered_share(a, [p.a for p in [*verbatim, *paraphrase]], skip_a)
+    both_b = covered_share(b, [p.b for p in [*verbatim, *paraphrase]], skip_b)
+    close = [p for p in paraphrase if p.score >= CLOSE_PARAPHRASE]
+    close_a = covered_share(a, [p.a for p in [*verbatim, *close]], skip_a) - va
+    close_b = covered_share(b, [p.b for p in [*verbatim, *close]], skip_b) - vb
+    runs = _run_lengths(a, verbatim, quotes_a)
+    units = [*verbatim, *paraphrase]
+    differ, total = fact_agreement(a, b, units)
+    return Evidence(
+        verbatim_a=va,
+        verbatim_b=vb,
+        paraphrase_a=max(0.0, both_a - va),
+        paraphrase_b=max(0.0, both_b - vb),
+        close_paraphrase_a=max(0.0, close_a),
+        close_paraphrase_b=max(0.0, close_b),
+        words_a=_words(a, skip_a),
+        words_b=_words(b, skip_b),
+        longest_run=max(runs, default=0),
+        long_runs=sum(1 for r in runs if r >= LONG_RUN),
+        units=len(units),
+        in_order=in_order(units),
+        facts=total,
+        facts_differ=differ,
+        identity=_identity(verbatim),
+        quoted=max(_quoted(a, [p.a for p in verbatim], quotes_a), _quoted(b, [p.b for p in verbatim], quotes_b)),
+        **meta,
+    )
+
+
+def in_order(passages: Sequence[Passage]) -> int:
+    """The most passages that appear in the same order in both texts (longest increasing run).
+
+    >>> from copytrace.types import Passage, Span
+    >>> ps = [Passage("verbatim", Span(i, i + 1), Span(j, j + 1), 1.0) for i, j in [(0, 5), (2, 1), (4, 7), (6, 9)]]
+    >>> in_order(ps)
+    3
+    """
+    tails: list[int] = []
+    for p in sorted(passages, key=lambda p: (p.a.start, p.b.start)):
+        k = bisect.bisect_left(tails, p.b.start)
+        if k == len(tails):
+            tails.append(p.b.start)
+        else:
+            tails[k] = p.b.start
+    return len(tails)
+
+
+def fact_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> tuple[int, int]:
+    """(facts found on one side only, distinct facts in all) inside the aligned passages.
+
+    Facts are numbers, dates and capitalised names. Two reports cut from one
+    template align well but disagree on nearly every fact; a copy keeps them.
+    """
+    differ = total = 0
+    for p in passages:
+        fa, fb = _facts(a, p.a), _facts(b, p.b)
+        differ += len(fa ^ fb)
+        total += len(fa | fb)
+    return differ, total
+
+
+def _facts(seg: Segmented, span: Span) -> set[str]:
+    starts = seg.token_starts
+    lo = max(bisect.bisect_left(starts, span.start) - FACT_MARGIN, 0)
+    hi = min(bisect.bisect_left(starts, span.end) + FACT_MARGIN, len(starts))
+    out = set()
+    for i in range(lo, hi):
+        word = seg.words[i]
+        if _DIGIT.search(word) or word in _MONTHS:
+            out.add(word)
+        elif _is_name(seg, i):
+            out.add(word)
+    return out
+
+
+def _is_name(seg: Segmented, i: int) -> bool:
+    token = seg.tokens[i]
+    first = seg.text[token.start]
+    if not first.isupper() or seg.words[i] in _NOT_NAMES:
+        return False
+    if i == 0 or seg.sentence_of[i - 1] != seg.sentence_of[i]:
+        return False  # sentence-initial: capitalised by grammar
+    before = seg.text[seg.tokens[i - 1].end : token.start]
+    return not any(c in before for c in "\"“‘:")  # a quotation's first word
+
+
+def _run_lengths(seg: Segmented, verbatim: Sequence[Passage], quotes: Sequence[Span]) -> list[int]:
+    """Words of each verbatim passage outside quotations (quoting one speaker is not copying)."""
+    starts = seg.token_starts
+    quoted = [0]
+    for q in word_mask(seg, quotes):
+        quoted.append(quoted[-1] + q)
+    out = []
+    for p in verbatim:
+        lo, hi = bisect.bisect_left(starts, p.a.start), bisect.bisect_left(starts, p.a.end)
+        out.append((hi - lo) - (quoted[hi] - quoted[lo]))
+    return out
+
+
+def _identity(verbatim: Sequence[Passage]) -> float:
+    size = sum(len(p.a) for p in verbatim)
+    return sum(p.score * len(p.a) for p in verbatim) / size if size else 0.0
+
+
+def _quoted(seg: Segmented, spans: Sequence[Span], quotes: Sequence[Span]) -> float:
+    shared = word_mask(seg, spans)
+    n = sum(shared)
+    if not n or not quotes:
+        return 0.0
+    quoted = word_mask(seg, quotes)
+    return sum(1 for s, q in zip(shared, quoted) if s and q) / n
+
+
+def _words(seg: Segmented, skip: Sequence[Span]) -> int:
+    return sum(1 for s in word_mask(seg, skip) if not s)

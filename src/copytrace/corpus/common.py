@@ -1,0 +1,147 @@
+"""Text that recurs across many documents of one corpus: site furniture and wire templates.
+
+A scan counts, for every run of ``SHINGLE`` words, how many documents hold it
+(its document frequency), in a small count-min sketch: two rows of 16-bit
+counters, so memory stays fixed (128 MB) whatever the corpus size. A stretch
+whose shingles are in more than ``threshold(n)`` documents says nothing about
+one story — a syndication note, a newsletter banner, the frame of a weekly
+report — and is treated as boilerplate when pairs are aligned, so it cannot
+make two unrelated articles look derived. The figures inside a template
+("56,652 tonnes", "April 7") make rare shingles, so a real copy of one report
+still shares rare text with its source.
+
+>>> texts = ["Sign up for our newsletter to get the latest news every morning. " + t for t in
+...          ["Rockets hit the base.", "The minister resigned.", "Prices rose again.", "A storm hit the coast."]]
+>>> sketch = CommonText.empty(buckets=1 << 12)
+>>> for t in texts:
+...     sketch.add(doc_buckets(t, sketch.buckets))
+>>> [texts[1][s.start:s.end] for s in sketch.spans(texts[1], threshold=3)]
+['Sign up for our newsletter to get the latest news every morning']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from xxhash import xxh3_64_intdigest
+
+from ..types import Span
+
+SHINGLE = 6  # words: long enough that a shared run is a passage, not a phrase of the language
+BUCKETS = 1 << 25  # counters per row: 2 rows x 32 M x 2 bytes = 128 MB
+MIN_DOCS = 50  # a stretch in fewer documents than this is never called common
+SHARE = 0.005  # ... nor in fewer than this share of the corpus: a story syndicated
+# to dozens of outlets is reuse to find, not furniture
+MIN_RUN = SHINGLE  # words: shorter common stretches are left alone
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SALT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
+
+
+def threshold(n_docs: int) -> int:
+    """Documents a shingle must be in to count as common in a corpus of ``n_docs``."""
+    return max(MIN_DOCS, int(SHARE * n_docs))
+
+
+def _shingles(text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A 64-bit hash per run of SHINGLE words, and each word's character span."""
+    found = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
+    if len(found) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64), [(s, e) for s, e, _ in found]
+    h = np.fromiter((xxh3_64_intdigest(w.encode()) for _, _, w in found), dtype=np.uint64, count=len(found))
+    n = len(h) - SHINGLE + 1
+    out = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(SHINGLE):
+            out = out * np.uint64(0x100000001B3) + h[i : n + i]
+    return out, [(s, e) for s, e, _ in found]
+
+
+def _buckets(hashes: np.ndarray, buckets: int) -> np.ndarray:
+    """Counter index of each hash in each of the two rows, shape (2, n)."""
+    with np.errstate(over="ignore"):
+        rows = [((hashes * np.uint64(salt)) >> np.uint64(32)) % np.uint64(buckets) for salt in _SALT]
+    return np.stack(rows).astype(np.int64)
+
+
+def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
+    """The counters one document adds to: each distinct shingle once (a frequency of documents)."""
+    hashes, _ = _shingles(text)
+    return _buckets(np.unique(hashes), buckets)
+
+
+def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
+    """What a batch of documents adds to the sketch: per row, counter indices and counts.
+
+    Engines run this where the texts are and send back only the compact sums.
+    """
+    idx = [doc_buckets(t, buckets) for t in texts]
+    both = np.concatenate(idx, axis=1) if idx else np.zeros((2, 0), dtype=np.int64)
+    return len(texts), [np.unique(both[row], return_counts=True) for row in range(2)]
+
+
+@dataclass
+class CommonText:
+    """The count-min sketch of shingle document frequencies, and the spans it marks."""
+
+    counts: np.ndarray  # (2, buckets) uint16, saturating
+    n_docs: int = 0
+
+    @classmethod
+    def empty(cls, buckets: int = BUCKETS) -> "CommonText":
+        return cls(np.zeros((2, buckets), dtype=np.uint16))
+
+    @property
+    def buckets(self) -> int:
+        return int(self.counts.shape[1])
+
+    def add(self, idx: np.ndarray, docs: int = 1) -> None:
+        """Count the bucket indices of ``docs`` documents (``idx`` from :func:`doc_buckets`, concatenated)."""
+        self.add_counts(docs, [np.unique(idx[row], return_counts=True) for row in range(2)])
+
+    def add_counts(self, docs: int, rows: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Add what :func:`count_batch` returned (negative counts take documents out)."""
+        self.n_docs += docs
+        for row, (u, c) in enumerate(rows):
+            self.counts[row, u] = np.clip(self.counts[row, u].astype(np.int64) + c, 0, 65535).astype(np.uint16)
+
+    def frequency(self, hashes: np.ndarray) -> np.ndarray:
+        """Estimated documents holding each shingle (never an underestimate)."""
+        idx = _buckets(hashes, self.buckets)
+        return np.minimum(self.counts[0, idx[0]], self.counts[1, idx[1]])
+
+    def spans(self, text: str, threshold: int) -> list[Span]:
+        """Stretches of ``text`` made of common shingles, at least ``MIN_RUN`` words long."""
+        hashes, words = _shingles(text)
+        if not len(hashes):
+            return []
+        common = self.frequency(hashes) >= threshold
+        if not common.any():
+            return []
+        covered = np.zeros(len(words), dtype=np.int32)
+        for i in np.flatnonzero(common):
+            covered[i] += 1
+            if i + SHINGLE < len(covered):
+                covered[i + SHINGLE] -= 1
+        inside = np.cumsum(covered) > 0
+        out, start = [], None
+        for i, flag in enumerate([*inside.tolist(), False]):
+            if flag and start is None:
+                start = i
+            elif not flag and start is not None:
+                if i - start >= MIN_RUN:
+                    out.append(Span(words[start][0], words[i - 1][1]))
+                start = None
+        return out
+
+    def save(self, path: str | Path) -> None:
+        """To ``path`` (a ``.npy`` file) and its document count beside it."""
+        with open(path, "wb") as f:
+            np.save(f, self.counts)
+        Path(f"{path}.n").write_text(str(self.n_docs))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "CommonText":
+        """Memory-mapped: every worker of a scan shares one copy in the page cache."""
+        return cls(np.load(path, mmap_mode="r"), int(Path(f"{path}.n").read_text()))

@@ -1,0 +1,156 @@
+"""Train the shipped verdict model: ``.venv/bin/python training/verdict.py``.
+
+Data (all in ``training/data/``, see its README):
+
+- ``clough-stevenson/``: the 95 labelled answers of Clough & Stevenson (2011)
+  against their sources (cut → wholly, light/heavy → partially, non → non);
+- ``verdict-pairs-train.jsonl.gz``: labelled pairs made by
+  ``copytrace.corpus.generate`` from BBC articles and MSRP sentence pairs —
+  copies, rewrites, excerpts inside long documents, sentence-by-sentence
+  paraphrases, and the pairs that must not count: wire templates, shared site
+  furniture, independent coverage of the same events, same-topic articles;
+- ``verdict-pairs-test.jsonl.gz``: the same kinds from the other half of the
+  articles and MSRP pairs, never trained on: the held-out check.
+
+Prints 10-fold cross-validated figures (Clough–Stevenson folds with every
+generated pair in each training fold; then folds over the generated pairs),
+the held-out figures on the test pairs by kind, and writes
+``src/copytrace/models/verdict.json``. Comparisons are cached under
+``~/.cache/copytrace/training`` keyed by the data and the code that made them.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import pickle
+import sys
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "training" / "data"
+OUT = ROOT / "src" / "copytrace" / "models" / "verdict.json"
+CACHE = Path.home() / ".cache" / "copytrace" / "training"
+CLOUGH_TO_VERDICT = {"cut": "wholly", "light": "partially", "heavy": "partially", "non": "non"}
+# Clough–Stevenson is the only corpus labelled by people; its 95 pairs weigh as much as
+# this share of the generated ones together.
+HUMAN_SHARE = 0.5
+
+
+def clough_pairs():
+    from copytrace.evaluate.datasets import load_clough_stevenson
+    from copytrace.fit import LabelledDocs
+
+    docs, pairs = load_clough_stevenson(DATA / "clough-stevenson")
+    return [LabelledDocs(docs[p.a], docs[p.b], CLOUGH_TO_VERDICT[p.label]) for p in pairs], \
+        ["clough-" + p.label for p in pairs]
+
+
+def generated_pairs(split: str):
+    from copytrace.document import from_record
+    from copytrace.fit import LabelledDocs
+
+    path = DATA / f"verdict-pairs-{split}.jsonl.gz"
+    if not path.exists():
+        return [], []
+    pairs, kinds = [], []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            row = json.loads(line)
+            a = from_record({k: v for k, v in row["a"].items() if k != "published_at"}, f"{path}:{n}")
+            b = from_record({k: v for k, v in row["b"].items() if k != "published_at"}, f"{path}:{n}")
+            pairs.append(LabelledDocs(a, b, row["label"]))
+            kinds.append(row["kind"])
+    return pairs, kinds
+
+
+def code_version() -> str:
+    """A hash of the package's code: cached comparisons are stale once it changes."""
+    h = hashlib.sha256()
+    for file in sorted((ROOT / "src" / "copytrace").rglob("*")):
+        # The verdict's own heads (verdict.py, fit.py) read the evidence; they do not make it.
+        if file.suffix in (".py", ".json") and file.name not in ("verdict.json", "verdict.py", "fit.py"):
+            h.update(file.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def evidence(pairs, name: str):
+    from copytrace.fit import evidence_of_pairs
+
+    h = hashlib.sha256(code_version().encode())
+    for p in pairs:
+        h.update(p.a.text.encode() + b"\0" + p.b.text.encode() + b"\1")
+    cached = CACHE / f"{name}-{h.hexdigest()[:16]}.pickle"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    found = evidence_of_pairs(pairs, progress=True, processes=2)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(pickle.dumps(found))
+    return found
+
+
+def by_kind(kinds, gold, predicted) -> dict[str, dict]:
+    out = defaultdict(lambda: {"n": 0, "right": 0, "derived": 0})
+    for k, g, v in zip(kinds, gold, predicted):
+        out[k]["n"] += 1
+        out[k]["right"] += g == v.label
+        out[k]["derived"] += v.label != "non"
+    return {k: {**v, "accuracy": round(v["right"] / v["n"], 3), "judged_derived": round(v["derived"] / v["n"], 3)}
+            for k, v in sorted(out.items())}
+
+
+def main(argv=None) -> int:
+    from copytrace.fit import cross_validate, fit_model, verdict_metrics
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    cs, cs_kinds = clough_pairs()
+    gen, gen_kinds = generated_pairs("train")
+    test, test_kinds = generated_pairs("test")
+    print(f"clough-stevenson: {len(cs)} pairs; generated train: {len(gen)} {dict(Counter(gen_kinds))}; "
+          f"generated test: {len(test)}", file=sys.stderr)
+    ev_cs = evidence(cs, "clough-stevenson")
+    ev_gen = evidence(gen, "generated-train") if gen else []
+    ev_test = evidence(test, "generated-test") if test else []
+    y_cs, y_gen, y_test = [p.label for p in cs], [p.label for p in gen], [p.label for p in test]
+    w_cs = [HUMAN_SHARE * max(len(gen), len(cs)) / len(cs)] * len(cs)
+    w_gen = [1.0] * len(gen)
+
+    report: dict = {}
+    report["clough_stevenson_cv"] = cross_validate(
+        ev_cs, y_cs, weights=w_cs, folds=args.folds, seed=args.seed,
+        always_train=(ev_gen, y_gen, ["a->b"] * len(gen), w_gen),
+    )
+    if gen:
+        report["generated_cv"] = cross_validate(
+            ev_gen, y_gen, weights=w_gen, folds=args.folds, seed=args.seed,
+            always_train=(ev_cs, y_cs, ["a->b"] * len(cs), w_cs),
+        )
+    model = fit_model(ev_cs + ev_gen, y_cs + y_gen, weights=w_cs + w_gen)
+    if test:
+        predicted = [model.judge(e) for e in ev_test]
+        report["generated_test"] = verdict_metrics(y_test, ["a->b"] * len(test), predicted)
+        report["generated_test_by_kind"] = by_kind(test_kinds, y_test, predicted)
+    info = {
+        "trained_on": f"Clough & Stevenson (all {len(cs)} answers, weight {HUMAN_SHARE} of the whole) and "
+                      f"{len(gen)} generated pairs (training/data/verdict-pairs-train.jsonl.gz)",
+        "date": date.today().isoformat(),
+        "command": "python training/verdict.py",
+        **report,
+    }
+    fitted = fit_model(ev_cs + ev_gen, y_cs + y_gen, weights=w_cs + w_gen, info=info)
+    fitted.save(args.out)
+    print(json.dumps(report, indent=1))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
