@@ -145,10 +145,10 @@ def test_candidates_sharing_too_few_shingles_are_not_aligned_unless_the_threshol
     pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
     via = ["lsh", "ann", "ann", "lsh+ann"]
     jaccard = np.array([0.5, 0.0, ALIGN_JACCARD, ALIGN_JACCARD / 2])
-    kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.2)
+    kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.5)
     assert kept.tolist() == [[0, 1], [1, 2]] and kept_via == ["lsh", "ann"]
-    # A threshold paraphrases alone can reach (weight 0.1): every candidate is compared.
-    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.1)[0]) == 4
+    # Below the verdict's own bar the user asks for every candidate: every one is compared.
+    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.3)[0]) == 4
 
 
 def test_unreadable_corpus_is_an_input_error(tmp_path):
