@@ -115,12 +115,14 @@ def compare_prepared(
     evidence = _evidence(pa, pb, verbatim, para)
     verdict = get_model(verdict_model).judge(evidence)
 
-    changes = find_changes(sa, sb, change_units(sa, sb, passages)) if passages else []
+    units = change_units(sa, sb, passages) if passages else []
+    changes = find_changes(sa, sb, units) if units else []
     source_is_b = verdict.direction == "b->a"
     src, der = (sb, sa) if source_is_b else (sa, sb)
     src_bp, der_bp = (bp_b, bp_a) if source_is_b else (bp_a, bp_b)
-    src_cov = [p.b if source_is_b else p.a for p in passages]
-    der_cov = [p.a if source_is_b else p.b for p in passages]
+    # A stretch diffed for changes is accounted for there, not again as added or dropped.
+    src_cov = [p.b if source_is_b else p.a for p in [*passages, *units]]
+    der_cov = [p.a if source_is_b else p.b for p in [*passages, *units]]
     has_reuse = verdict.label != "non"
     added = uncovered(der, der_cov, der_bp) if has_reuse else []
     dropped = uncovered(src, src_cov, src_bp) if has_reuse else []
