@@ -55,6 +55,7 @@ BASELINE_NAMES = {"copytrace (threshold fitted by CV)": "bare MiniLM cosine, cut
 
 # Figures worth a README line, per benchmark: (key path, label). Others stay in results.json.
 SPEED_ROWS = {
+    "scan_quality": [],  # reported under Quality
     "compare": [
         ("full_ms", "compare the seed pair, full (ms, 1 thread, cold sentence cache)"),
         ("full_cpu_ms", "… CPU time of the same (ms)"),
@@ -122,7 +123,7 @@ def _metric(report: dict, system: str | None, scheme: str, key: str):
     return None
 
 
-def quality_table(reports: dict[str, dict], verdict: dict | None = None) -> str:
+def quality_table(reports: dict[str, dict], verdict: dict | None = None, results: dict | None = None) -> str:
     if not reports:
         return "_No evaluation results yet: run `python bench/readme.py --eval`._"
     lines = [
@@ -161,6 +162,28 @@ def quality_table(reports: dict[str, dict], verdict: dict | None = None) -> str:
               "", "Rerun: `copytrace eval clough-stevenson PATH`, `copytrace eval msrp PATH`; regenerate: `python bench/readme.py --eval`."]
     if verdict:
         lines += ["", verdict_table(verdict, reports.get("clough-stevenson"))]
+    scan_quality = ((results or {}).get("benches") or {}).get("scan_quality") or {}
+    if scan_quality.get("status") == "ok":
+        lines += ["", scan_quality_table(scan_quality["result"], scan_quality.get("when") or results.get("when"))]
+    return "\n".join(lines)
+
+
+def scan_quality_table(result: dict, when: str | None) -> str:
+    """The default scan's pairs on two generated corpora made two ways (bench/scan_quality.py)."""
+    lines = [
+        f"The default scan (`copytrace scan`, 2 processes) on two corpora made two different ways, template "
+        f"families and shared site furniture included, none of which counts as reuse (`python bench/scan_quality.py`, "
+        f"measured {when}); the worse figure is the one to quote: precision {_fmt(result['worse_precision'])}, "
+        f"recall {_fmt(result['worse_recall'])}.",
+        "",
+        "| corpus | articles | planted pairs | pairs found | pair precision | pair recall | recall by kind | wrong pairs by cause |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in result["corpora"].items():
+        kinds = ", ".join(f"{k} {_fmt(v)}" for k, v in r["recall_by_kind"].items())
+        causes = ", ".join(f"{k} {v}" for k, v in r["wrong_by_cause"].items())
+        lines.append(f"| {name} | {_fmt(r['articles'])} | {_fmt(r['planted_pairs'])} | {_fmt(r['found_pairs'])} | "
+                     f"{_fmt(r['precision'])} | {_fmt(r['recall'])} | {kinds} | {causes} |")
     return "\n".join(lines)
 
 
@@ -297,7 +320,7 @@ def render(readme: str, bench: Path = BENCH) -> str:
     results_file, model_file = bench / "results.json", ROOT / "src" / "copytrace" / "models" / "verdict.json"
     results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else None
     verdict = json.loads(model_file.read_text(encoding="utf-8")).get("info") if model_file.exists() else None
-    readme = replace_between(readme, "quality", quality_table(load_reports(bench), verdict))
+    readme = replace_between(readme, "quality", quality_table(load_reports(bench), verdict, results))
     return replace_between(readme, "speed", speed_table(results))
 
 

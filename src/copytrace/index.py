@@ -311,6 +311,7 @@ class Index:
             prints.update(_fingerprint_map([d for d in fresh.values() if d.id not in prints]))
             replaced = [i for i in fresh if i in known]
             new_vectors: list[tuple[int, np.ndarray]] = []
+            self._common_text()  # loaded (or rebuilt) before this batch, so the batch is counted once
             with _transaction(self._db):
                 old, old_texts = [], []
                 if replaced:
@@ -438,8 +439,6 @@ class Index:
             return self._common
 
     def _update_common(self, added: list[str], removed: list[str]) -> None:
-        if self._common is None:
-            return  # built at the first query, from the committed texts
         if added:
             self._common.add_counts(*count_batch(added, COMMON_BUCKETS))
         if removed:
@@ -448,10 +447,17 @@ class Index:
         self._common_dirty = True
 
     def _save_common(self) -> None:
-        if self._common is not None and self._common_dirty:
+        if self._common is None or not self._common_dirty:
+            return
+        stamp = self._stamp()
+        if int(stamp.split()[0]) != self._common.n_docs:
+            # Another process added or removed articles meanwhile: these counts miss them,
+            # so no file claims to be current; the next open rebuilds from the texts.
+            Path(f"{self._common_path}.stamp").unlink(missing_ok=True)
+        else:
             self._common.save(self._common_path)
-            Path(f"{self._common_path}.stamp").write_text(self._stamp())
-            self._common_dirty = False
+            Path(f"{self._common_path}.stamp").write_text(stamp)
+        self._common_dirty = False
 
     def _common_spans(self, text: str) -> list:
         sketch = self._common_text()
