@@ -201,6 +201,7 @@ def verdict_table(info: dict, clough: dict | None) -> str:
          f"baseline (Clough & Stevenson features + Naive Bayes): {_fmt(base)}; goal 0.85"),
         ("generated pairs (training half), 10-fold CV", info.get("generated_cv"), ""),
         ("generated pairs (test half: other articles, other MSRP pairs; never trained on)", info.get("generated_test"), ""),
+        ("the same test pairs as a corpus scan sees them (common text left out)", info.get("generated_test_as_scan"), ""),
     ]
     lines = [
         f"The verdict model (`src/copytrace/models/verdict.json`; trained on {info.get('trained_on', '?')}; "
@@ -216,11 +217,13 @@ def verdict_table(info: dict, clough: dict | None) -> str:
                      f"{_fmt(m['direction_right'])} ({_fmt(m['direction_unknown'])}) | {note} |")
     kinds = info.get("generated_test_by_kind")
     if kinds:
+        scan = info.get("generated_test_as_scan_by_kind") or {}
         lines += ["", "Held-out generated pairs by kind (share judged derived; what it should be):", "",
-                  "| kind | n | judged derived | label right | should be |", "| --- | --- | --- | --- | --- |"]
+                  "| kind | n | judged derived | label right | judged derived, scan view | should be |",
+                  "| --- | --- | --- | --- | --- | --- |"]
         for kind, k in kinds.items():
             lines.append(f"| {kind} | {k['n']} | {_fmt(k['judged_derived'])} | {_fmt(k['accuracy'])} | "
-                         f"{KIND_EXPECTED.get(kind, '?')} |")
+                         f"{_fmt(scan.get(kind, {}).get('judged_derived'))} | {KIND_EXPECTED.get(kind, '?')} |")
     return "\n".join(lines)
 
 

@@ -4,8 +4,8 @@
 >>> c = copytrace.compare("The minister resigned on Monday after the vote.",
 ...                       "The minister resigned on Monday after the vote, officials said.",
 ...                       paraphrase=False)
->>> c.verdict.label, c.verdict.score > 0.9    # one sentence taken, an attribution added
-('partially', True)
+>>> c.verdict.label
+'wholly'
 
 The public API is five names: :func:`compare`, :class:`Document`,
 :class:`Comparison`, :class:`Index` (the archive) and :func:`scan` (a corpus).

@@ -18,7 +18,7 @@ class Comparison:
     >>> c = compare("The minister resigned on Monday after the vote.",
     ...             "The minister resigned on Monday after the vote, officials said.")
     >>> c.verdict.label
-    'partially'
+    'wholly'
     >>> c.to_dict()["passages"][0]["kind"]
     'verbatim'
     """

@@ -114,15 +114,18 @@ def _doc(value: Any, side: str, where: str, by_id: dict[str, Document] | None) -
 
 
 def evidence_of_pairs(pairs: Sequence[LabelledDocs], *, model: str | None = None, paraphrase: bool = True,
-                      progress: bool = True, processes: int = 1) -> list[Evidence]:
+                      progress: bool = True, processes: int = 1, common=None) -> list[Evidence]:
     """The evidence :func:`copytrace.compare` gathers for each pair, times left out.
 
     Publication times decide direction by themselves; the direction model must
-    learn from the texts. ``processes`` > 1 compares in that many worker processes.
+    learn from the texts. ``processes`` > 1 compares in that many worker
+    processes. ``common`` (a function of a text) gives the stretches a corpus
+    scan would treat as common text, to gather the evidence a scan sees.
     """
     from tqdm import tqdm
 
-    jobs = [(p.a.text, p.b.text, paraphrase, model) for p in pairs]
+    spans = (lambda text: tuple(common(text))) if common else (lambda text: ())
+    jobs = [(p.a.text, p.b.text, paraphrase, model, spans(p.a.text), spans(p.b.text)) for p in pairs]
     bar = dict(total=len(jobs), desc="comparing", unit="pair", disable=not progress, leave=False)
     if processes <= 1:
         return [_evidence_job(j) for j in tqdm(jobs, **bar)]
@@ -141,10 +144,11 @@ def _one_thread() -> None:
 
 
 def _evidence_job(job: tuple) -> Evidence:
-    from .pipeline import compare
+    from .pipeline import compare_prepared, prepare
 
-    a, b, paraphrase, model = job
-    c = compare(a, b, paraphrase=paraphrase, model=model, verdict_model=_NEUTRAL)
+    a, b, paraphrase, model, common_a, common_b = job
+    c = compare_prepared(prepare(a, "a", common=common_a), prepare(b, "b", common=common_b),
+                         paraphrase=paraphrase, model=model, verdict_model=_NEUTRAL)
     assert c.evidence is not None
     return c.evidence
 

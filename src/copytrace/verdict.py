@@ -79,6 +79,9 @@ class Evidence:
     in_order: int = 0  # the most of them that keep the same order in both texts
     facts: int = 0  # numbers, dates and names inside aligned passages (both sides, distinct)
     facts_differ: int = 0  # of those, found on one side only
+    numbers: int = 0  # the figures among those facts
+    numbers_differ: int = 0
+    longest_exact: int = 0  # words in the longest run with no edit inside a verbatim passage
     quoted: float = 0.0  # share of verbatim words that sit inside quotation marks
     identity: float = 0.0  # how exact the verbatim passages are (word similarity, weighted by length)
     published_a: datetime | None = None
@@ -107,6 +110,8 @@ FEATURES = (
     "disorder",  # share of aligned units out of that order (independent coverage)
     "fact_mismatch",  # share of facts in aligned passages on one side only (a template, not a copy)
     "agreeing_verbatim",  # verbatim share whose facts agree: a copy keeps them, a template changes them all
+    "number_mismatch",  # share of figures in aligned passages on one side only
+    "log_longest_exact",  # a template's frame aligns across its changed figures, a copy has long unedited runs
     "ordered_paraphrase",  # paraphrased share, discounted when the aligned units are out of order
     "quoted",  # shared words that are quotations (both quote the same speaker)
     "identity",  # copy-paste keeps every word; a light revision edits inside passages
@@ -118,6 +123,7 @@ MONOTONE = {
     "verbatim_max": 1, "verbatim_min": 1, "paraphrase_max": 1, "paraphrase_min": 1, "close_paraphrase_max": 1,
     "log_longest_run": 1, "log_long_runs": 1, "log_in_order": 1, "disorder": -1, "fact_mismatch": -1,
     "agreeing_verbatim": 1, "ordered_paraphrase": 1, "quoted": -1, "identity": 0, "log_length_ratio": 0,
+    "number_mismatch": -1, "log_longest_exact": 1,
 }
 # P(wholly) may fall as the shorter text's share rises (a short excerpt of a long source).
 MONOTONE_WHOLLY = {**MONOTONE, "verbatim_min": 0}
@@ -149,6 +155,8 @@ def features(e: Evidence) -> np.ndarray:
             disorder,
             mismatch,
             max(e.verbatim_a, e.verbatim_b) * (1.0 - mismatch),
+            e.numbers_differ / e.numbers if e.numbers else 0.0,
+            math.log1p(e.longest_exact),
             max(e.paraphrase_a, e.paraphrase_b) * (1.0 - disorder),
             e.quoted,
             e.identity,
@@ -305,6 +313,8 @@ class VerdictModel:
         words = min(room_a * e.words_a, room_b * e.words_b)  # words a paraphrase could align on both sides
         units = int(words // MIN_UNIT_WORDS)
         facts = room_a * e.words_a + room_b * e.words_b  # at most one new fact per uncovered word
+        numbers_lo = e.numbers_differ / (e.numbers + facts) if e.numbers + facts else 0.0
+        numbers_hi = (e.numbers_differ + facts) / (e.numbers + facts) if e.numbers + facts else 0.0
         mismatch_lo = e.facts_differ / (e.facts + facts) if e.facts + facts else 0.0
         mismatch_hi = (e.facts_differ + facts) / (e.facts + facts) if e.facts + facts else 0.0
         disorder_lo = (e.units - e.in_order) / (e.units + units) if e.units + units else 0.0
@@ -319,6 +329,7 @@ class VerdictModel:
             "log_in_order": (math.log1p(e.in_order), math.log1p(e.in_order + units)),
             "disorder": (disorder_lo, disorder_hi),
             "fact_mismatch": (mismatch_lo, mismatch_hi),
+            "number_mismatch": (numbers_lo, numbers_hi),
             "agreeing_verbatim": (v_max * (1.0 - mismatch_hi), v_max * (1.0 - mismatch_lo)),
             "ordered_paraphrase": (0.0, max(room_a, room_b) * (1.0 - disorder_lo)),
         }

@@ -8,15 +8,18 @@ little next to the alignment itself.
 >>> a = segment("Thailand exported 56,652 tonnes of rice in the week ended April 7, the ministry said.")
 >>> b = segment("Thailand exported 61,200 tonnes of rice in the week ended April 14, the ministry said.")
 >>> p = Passage("verbatim", Span(0, len(a.text) - 1), Span(0, len(b.text) - 1), 0.8)
->>> differ, total = fact_agreement(a, b, [p])
->>> differ, total                       # the figures and the date differ; "Thailand" agrees
-(4, 5)
+>>> fact_agreement(a, b, [p])           # the figures and the date differ; "Thailand" agrees
+(4, 5, 4, 4)
+>>> longest_exact(a, b, [p])             # "tonnes of rice in the week ended April"
+8
 """
 from __future__ import annotations
 
 import bisect
 import re
 from typing import Sequence
+
+from rapidfuzz.distance import Indel
 
 from ..segment import Segmented
 from ..types import Passage, Span
@@ -64,7 +67,7 @@ def gather(
     close_b = covered_share(b, [p.b for p in [*verbatim, *close]], skip_b) - vb
     runs = _run_lengths(a, verbatim, quotes_a)
     units = [*verbatim, *paraphrase]
-    differ, total = fact_agreement(a, b, units)
+    differ, total, numbers_differ, numbers = fact_agreement(a, b, units)
     return Evidence(
         verbatim_a=va,
         verbatim_b=vb,
@@ -80,6 +83,9 @@ def gather(
         in_order=in_order(units),
         facts=total,
         facts_differ=differ,
+        numbers=numbers,
+        numbers_differ=numbers_differ,
+        longest_exact=longest_exact(a, b, verbatim),
         identity=_identity(verbatim),
         quoted=max(_quoted(a, [p.a for p in verbatim], quotes_a), _quoted(b, [p.b for p in verbatim], quotes_b)),
         **meta,
@@ -104,18 +110,39 @@ def in_order(passages: Sequence[Passage]) -> int:
     return len(tails)
 
 
-def fact_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> tuple[int, int]:
-    """(facts found on one side only, distinct facts in all) inside the aligned passages.
+def fact_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> tuple[int, int, int, int]:
+    """Facts inside the aligned passages: (on one side only, in all), then the same for figures alone.
 
     Facts are numbers, dates and capitalised names. Two reports cut from one
-    template align well but disagree on nearly every fact; a copy keeps them.
+    template align well but disagree on nearly every fact, and on every
+    figure; a copy keeps them. (Names that every report of a template shares,
+    "the Trade Ministry", dilute the first count, not the second.)
     """
-    differ = total = 0
+    differ = total = numbers_differ = numbers = 0
     for p in passages:
         fa, fb = _facts(a, p.a), _facts(b, p.b)
         differ += len(fa ^ fb)
         total += len(fa | fb)
-    return differ, total
+        na, nb = {f for f in fa if _DIGIT.search(f)}, {f for f in fb if _DIGIT.search(f)}
+        numbers_differ += len(na ^ nb)
+        numbers += len(na | nb)
+    return differ, total, numbers_differ, numbers
+
+
+def longest_exact(a: Segmented, b: Segmented, verbatim: Sequence[Passage]) -> int:
+    """The longest run of identical words inside the verbatim passages.
+
+    A verbatim passage tolerates small edits, so a template's frame aligns
+    across its changed figures; copied text has long runs with no edit at all.
+    """
+    best = 0
+    for p in verbatim:
+        wa = a.words[bisect.bisect_left(a.token_starts, p.a.start) : bisect.bisect_left(a.token_starts, p.a.end)]
+        wb = b.words[bisect.bisect_left(b.token_starts, p.b.start) : bisect.bisect_left(b.token_starts, p.b.end)]
+        for block in Indel.opcodes(wa, wb):
+            if block.tag == "equal":
+                best = max(best, block.src_end - block.src_start)
+    return best
 
 
 def _facts(seg: Segmented, span: Span) -> set[str]:

@@ -11,7 +11,7 @@ and with the sentence model only where it could change the verdict.
 >>> docs = {0: Document("Four militants were killed in the strike on Thursday.", id="x"),
 ...         1: Document("Officials said four militants were killed in the strike on Thursday.", id="y")}
 >>> [(r["label"], r["model"]) for r in align_task(make_task(docs, [(0, 1, "lsh")]))]
-[('partially', False)]
+[('wholly', False)]
 """
 from __future__ import annotations
 
