@@ -1,6 +1,6 @@
 """Pair precision and recall of the default scan on corpora that hold what real news holds.
 
-    python bench/scan_quality.py            # two corpora of 5,000 articles
+    python bench/scan_quality.py            # two corpora of 3,000 articles
     python bench/scan_quality.py --quick    # 1,000 articles each
 
 Two corpora, made two different ways (a figure from one generated corpus is a
@@ -72,8 +72,8 @@ def measure(corpus, work: Path) -> dict:
     }
 
 
-def run(quick: bool = False) -> dict:
-    n = 1_000 if quick else 5_000
+def run(quick: bool = False, n: int | None = None) -> dict:
+    n = n or (1_000 if quick else 3_000)
     out = {}
     for name, corpus in corpora(n).items():
         with tempfile.TemporaryDirectory(prefix=f"bench-scanq-{name}-") as tmp:
@@ -87,9 +87,10 @@ def run(quick: bool = False) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--n", type=int, help="articles in each corpus")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
-    result = run(quick=args.quick)
+    result = run(quick=args.quick, n=args.n)
     print(json.dumps(result, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))

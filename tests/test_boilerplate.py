@@ -150,3 +150,12 @@ def test_generated_furniture_blocks_are_found_whole():
             found = [seg.slice(s) for s in find_boilerplate(seg)]
             assert all(any(line in f for f in found) for line in lines), (name, found)
             assert all(any(f in line for line in lines) for f in found), (name, found)  # nothing of the story
+
+
+def test_about_heading_with_a_lower_case_company_suffix_and_its_description():
+    text = ("Shares rose sharply on Monday after the results.\n\nAbout Brynex plc\nBrynex plc is a leading provider "
+            "of data and payment solutions, serving customers in more than 46 countries.\nSOURCE Brynex plc\n")
+    seg = segment(text)
+    found = [seg.slice(s) for s in find_boilerplate(seg)]
+    assert "About Brynex plc" in found[0] and any("leading provider" in f for f in found)
+    assert not any("Shares rose" in f for f in found)

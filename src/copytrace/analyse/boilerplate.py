@@ -83,9 +83,10 @@ _FURNITURE = re.compile(
 )
 # Press-wire lines that are furniture only as capitalised: "About Acme Corp"
 # heads the company's description, "SOURCE Acme Corp" closes the release;
-# "About 300 people …" and "Sources said …" are news.
+# "About 300 people …" and "Sources said …" are news. Company suffixes are often lower case ("plc").
 _WIRE_LINE = re.compile(
-    r"^About\s+[A-Z][\w&.,'’-]*(?:\s+(?:[A-Z][\w&.,'’-]*|of|and|&|the|for|de)){0,6}\s*:?\s*$"
+    r"^About\s+[A-Z][\w&.,'’-]*(?:\s+(?:[A-Z][\w&.,'’-]*|of|and|&|the|for|de"
+    r"|plc|inc\.?|ltd\.?|llc|corp\.?|co\.?|gmbh|ag|sa|nv|se|spa|bv|ab)){0,6}\s*:?\s*$"
     r"|^SOURCE\b:?\s+\S.{0,80}$"
 )
 _ABOUT = re.compile(r"^About\s+[A-Z]")
