@@ -6,7 +6,7 @@ Every shell (CLI, server, index, corpus scan) comes through :func:`compare`.
 ...             "Officials said four militants were killed in the strike on Thursday night.",
 ...             paraphrase=False)
 >>> c.verdict.label, [c.b.text[p.b.start:p.b.end] for p in c.passages]
-('partially', ['four militants were killed in the strike on Thursday'])
+('wholly', ['four militants were killed in the strike on Thursday'])
 """
 from __future__ import annotations
 
