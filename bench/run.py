@@ -113,6 +113,19 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _merged(path: Path, fresh: dict) -> dict:
+    """A subset rerun (``--only``) updates its benchmarks in the existing results, keeping the rest.
+
+    Each rerun benchmark carries its own ``when``, so the README can say it was measured apart.
+    """
+    if not path.exists():
+        return fresh
+    old = json.loads(path.read_text(encoding="utf-8"))
+    for name, entry in fresh["benches"].items():
+        old.setdefault("benches", {})[name] = {**entry, "when": fresh["when"]}
+    return old
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Run copytrace's benchmarks.")
     parser.add_argument("--quick", action="store_true", help="small sizes (minutes, not tens of minutes)")
@@ -139,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bench: interrupted; results so far are not written", file=sys.stderr)
         return 130
+    results = _merged(Path(args.output), results) if args.only else results
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
     print(f"\nwritten: {args.output}", file=sys.stderr)
