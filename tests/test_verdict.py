@@ -136,3 +136,10 @@ def test_a_bad_model_file_is_a_one_line_error(tmp_path, content, problem):
 def test_shipped_model_says_what_it_was_trained_on():
     info = default_model().info
     assert "Clough" in info["trained_on"] and info["clough_stevenson_cv"]["folds"] == 10
+
+
+def test_the_bound_assumes_the_aligner_s_smallest_paraphrase():
+    from copytrace.align.paraphrase import MIN_WORDS
+    from copytrace.verdict import MIN_UNIT_WORDS
+
+    assert MIN_UNIT_WORDS == MIN_WORDS  # settled() counts at most one new unit per MIN_UNIT_WORDS words
