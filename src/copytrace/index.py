@@ -536,6 +536,33 @@ class Index:
         return [{"cluster": k, "size": len(members), "members": members, "root": root(members, [], published)}
                 for k, members in enumerate(find_clusters(ids, linked))]
 
+    def links(self, ids: list[str], *, min_jaccard: float = DUPLICATE_JACCARD) -> list[tuple[str, str, float]]:
+        """Every pair among ``ids`` whose MinHash estimate of shingle Jaccard reaches ``min_jaccard``.
+
+        ``(a, b, jaccard)`` with ``a < b``: the links inside one of :meth:`clusters`
+        (all pairs, not only those sharing a band), for its story map.
+        """
+        sigs: dict[str, np.ndarray] = {}
+        with self._lock:
+            for chunk in range(0, len(ids), 900):  # SQLite's bound-variable limit
+                part = ids[chunk : chunk + 900]
+                for doc_id, blob in self._db.execute(
+                    f"SELECT id, minhash FROM documents WHERE id IN ({','.join('?' * len(part))})", part
+                ):
+                    sigs[doc_id] = np.frombuffer(blob, np.uint32)
+        names = sorted(sigs)
+        if len(names) < 2:
+            return []
+        matrix = np.stack([sigs[n] for n in names])
+        out = []
+        for start in range(0, len(names), 64):  # 64 rows at a time: memory stays small for large clusters
+            same = (matrix[start : start + 64, None, :] == matrix[None, :, :]).mean(axis=2)
+            for i, j in zip(*np.nonzero(same >= min_jaccard)):
+                a = start + int(i)
+                if a < j:
+                    out.append((names[a], names[int(j)], round(float(same[i, j]), 4)))
+        return out
+
     def query(
         self,
         doc: Document | str,

@@ -205,10 +205,11 @@ def scan(
         _write_outputs(out, work, records, cluster_rows, meta)
         candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(n_candidates),
                                                                      "aligned": int(len(pairs)) if align else 0}
-        views = _write_views(out / "views.tmp", work / "docs.parquet", reported_pairs(records, cluster_rows), meta,
-                             paraphrase and align)
+        views = _write_views(out / "views.tmp", work / "docs.parquet",
+                             reported_pairs(records, cluster_rows, published=published), meta, paraphrase and align)
         write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
-                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views)
+                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views,
+                     published=published, titles=dict(zip(meta.ids, meta.titles)))
         _publish(out, OUTPUTS)
         (out / "views.tmp").replace(out / "views")
         runner.close()
@@ -231,6 +232,7 @@ class _Meta:
     keys: list[str] = field(default_factory=list)
     published: list[datetime | None] = field(default_factory=list)
     outlets: list[str | None] = field(default_factory=list)
+    titles: list[str | None] = field(default_factory=list)  # for the report's story maps
 
     def outlet_of(self) -> dict[str, str | None]:
         return dict(zip(self.ids, self.outlets))
@@ -251,6 +253,7 @@ def _read(source: Path, work: Path, progress: bool) -> tuple[_Meta, int]:
             meta.keys.append(text_key(item.text))
             meta.published.append(item.published_at)
             meta.outlets.append(item.outlet)
+            meta.titles.append(item.title)
             bar.update(1)
     return meta, rejects
 

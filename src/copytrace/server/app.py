@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..document import Document, check_text, load_bytes
 from ..errors import InputError
+from .story import StoryMap
 
 log = logging.getLogger("copytrace.server")
 STATIC = Path(__file__).parent / "static"
@@ -149,6 +150,7 @@ def create_app(db: str | Path | None = None, *, model: str | None = None, warm: 
     app.state.model = model
     app.state.verdict_model = judge_model
     app.state.clusters = None  # (archive size, clusters) of the last /clusters call
+    app.state.compared = {}  # story-map comparisons: (a, b, hash a, hash b) -> Comparison
     app.add_middleware(BodyLimit, limit=MAX_BODY)
     _errors(app)
     _routes(app)
@@ -237,16 +239,32 @@ def _routes(app: FastAPI) -> None:
         Computed when the archive has changed since the last call, then kept.
         """
         index = _index(app)
-        size = len(index)
-        cached = app.state.clusters
-        if cached is None or cached[0] != size:
-            cached = app.state.clusters = (size, await run_in_threadpool(_one_at_a_time(index.clusters)))
-        found = cached[1]
+        found = await _archive_clusters(app)
         page = []
         for c in found[offset : offset + limit]:
             docs = {m: index.get(m) for m in c["members"]}
             page.append({**c, "members": [docs[m].describe() for m in c["members"]]})
         return {"total": len(found), "offset": offset, "clusters": page}
+
+    @app.get("/clusters/{cluster_id}", response_model=StoryMap)
+    async def cluster_map(cluster_id: int, bundle: bool | None = None,
+                          expand: list[str] = Query([], description="bundle ids to draw article by article")):
+        """One cluster as a story map: its articles (nodes in outlet lanes, left to right in
+        publication order) and who took it from whom (edges source → copy), laid out for drawing.
+
+        ``bundle`` bundles near-identical copies (default: in clusters of over 40 articles).
+        """
+        from .story import cluster_story
+
+        index = _index(app)
+        found = await _archive_clusters(app)
+        if not 0 <= cluster_id < len(found):
+            raise HTTPException(404, f"no cluster {cluster_id} (the archive has {len(found)})")
+        if len(app.state.compared) > 20_000:  # a cache, not an archive: start again
+            app.state.compared.clear()
+        story = _one_at_a_time(cluster_story)
+        return await run_in_threadpool(story, index, found[cluster_id], compared=app.state.compared, bundle=bundle,
+                                       expand=expand, model=app.state.model, verdict_model=app.state.verdict_model)
 
     @app.post("/query")
     async def query(body: QueryIn) -> JSONResponse:
@@ -258,6 +276,16 @@ def _routes(app: FastAPI) -> None:
             "query": {"id": doc.id, "length": len(doc.text)},
             "matches": [{**m.to_dict(), "text": m.document.text} for m in matches],
         })
+
+
+async def _archive_clusters(app: FastAPI) -> list[dict[str, Any]]:
+    """The archive's clusters, computed again only when the archive has changed in size."""
+    index = _index(app)
+    size = len(index)
+    cached = app.state.clusters
+    if cached is None or cached[0] != size:
+        cached = app.state.clusters = (size, await run_in_threadpool(_one_at_a_time(index.clusters)))
+    return cached[1]
 
 
 async def _compare_input(request: Request) -> tuple[Document, Document, bool]:

@@ -157,6 +157,29 @@
     }
   }
 
+  /* A cluster's story map (storymap.js draws it): an arrow opens its pair, a bundle can be expanded. */
+  async function showStory(id, target, status, options) {
+    status.className = "status";
+    status.textContent = "Drawing the story map\u2026";
+    var query = [];
+    if (options.bundle === false) query.push("bundle=false");
+    (options.expand || []).forEach(function (b) { query.push("expand=" + encodeURIComponent(b)); });
+    try {
+      var map = await call("/clusters/" + id + (query.length ? "?" + query.join("&") : ""));
+      status.textContent = "";
+      copytrace.storyMap(target, map, {
+        openPair: function (source, derived) { openPair(source, derived, status); },
+        expand: function (bundle) {
+          showStory(id, target, status, { expand: (options.expand || []).concat([bundle]) });
+        },
+        expandAll: function () { showStory(id, target, status, { bundle: false }); },
+      });
+    } catch (err) {
+      status.className = "error";
+      status.textContent = err.message;
+    }
+  }
+
   async function loadClusters() {
     var status = $("clusters-status"), more = $("clusters-more");
     var offset = $("clusters").children.length;
@@ -173,8 +196,16 @@
         label.textContent = c.size + " articles";
         var root = c.members.filter(function (m) { return m.id === c.root; })[0];
         head.appendChild(label);
-        head.appendChild(document.createTextNode(" \u00b7 root: " + describe(root)));
+        head.appendChild(document.createTextNode(" \u00b7 root: " + describe(root) + " "));
+        var mapButton = document.createElement("button");
+        mapButton.className = "secondary story-button";
+        mapButton.type = "button";
+        mapButton.textContent = "Story map";
+        var story = document.createElement("div");
+        mapButton.addEventListener("click", function () { showStory(c.cluster, story, status, {}); });
+        head.appendChild(mapButton);
         li.appendChild(head);
+        li.appendChild(story);
         var list = document.createElement("ul");
         list.className = "members";
         c.members.forEach(function (m) {
