@@ -200,7 +200,7 @@ def _lanes(order: list[str], info: dict) -> dict[str, str]:
     if len(counts) <= MAX_LANES:
         return {m: info[m]["outlet"] for m in order}
     first = info[order[0]]["outlet"]
-    keep = {first} | set(sorted(counts, key=lambda o: (-counts[o], o))[: MAX_LANES - 2])
+    keep = {first} | set([o for o in sorted(counts, key=lambda o: (-counts[o], o)) if o != first][: MAX_LANES - 2])
     return {m: info[m]["outlet"] if info[m]["outlet"] in keep else OTHER for m in order}
 
 
