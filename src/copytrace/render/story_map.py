@@ -22,6 +22,7 @@ derived, score >= ``NEAR_IDENTICAL``) into one node; ``expand`` opens bundles.
 """
 from __future__ import annotations
 
+import heapq
 import html
 from collections import defaultdict
 from datetime import datetime
@@ -160,20 +161,33 @@ def _order(ids: list[str], links: list[dict], info: dict, root: str | None) -> t
     """Publication order when every article has a time; otherwise who-copied-whom (a topological order)."""
     if ids and all(info[m]["published_at"] for m in ids):
         return sorted(ids, key=lambda m: (_parse(info[m]["published_at"]), m != root, m)), "time"
-    waiting = defaultdict(set)
+    # Kahn's topological order, the likeliest article first among those ready (a heap: large clusters).
+    sources: dict[str, set[str]] = defaultdict(set)
     for e in links:
         if e["directed"]:
-            waiting[e["derived"]].add(e["source"])
+            sources[e["derived"]].add(e["source"])
+    children: dict[str, list[str]] = defaultdict(list)
+    for d, srcs in sources.items():
+        for src in srcs:
+            children[src].append(d)
+    missing = {m: len(sources[m]) for m in ids}
+    key = lambda m: (m != root, info[m]["published_at"] is None, info[m]["published_at"] or "", m)  # noqa: E731
+    ready = [key(m) for m in ids if not missing[m]]
+    heapq.heapify(ready)
     done: list[str] = []
     seen: set[str] = set()
-    left = set(ids)
-    key = lambda m: (m != root, info[m]["published_at"] is None, info[m]["published_at"] or "", m)  # noqa: E731
-    while left:
-        ready = [m for m in left if not (waiting[m] - seen)] or list(left)  # a cycle: take the likeliest
-        nxt = min(ready, key=key)
-        done.append(nxt)
-        seen.add(nxt)
-        left.discard(nxt)
+    while len(done) < len(ids):
+        if not ready:  # a cycle of text directions: take the likeliest article left
+            heapq.heappush(ready, min(key(m) for m in ids if m not in seen))
+        m = heapq.heappop(ready)[-1]
+        if m in seen:
+            continue
+        done.append(m)
+        seen.add(m)
+        for c in children[m]:
+            missing[c] -= 1
+            if not missing[c] and c not in seen:
+                heapq.heappush(ready, key(c))
     return done, "provenance"
 
 
