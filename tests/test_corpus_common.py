@@ -53,3 +53,50 @@ def test_sketch_round_trips_through_a_file(tmp_path):
     sketch.save(tmp_path / "common.npy")
     again = CommonText.load(tmp_path / "common.npy")
     assert again.n_docs == 2 and np.array_equal(again.counts, sketch.counts)
+
+
+def _jaccard(a, b, **kw):
+    from copytrace.corpus.fingerprint import minhash
+
+    sig = minhash([a, b], **kw)
+    return float((sig[0] == sig[1]).mean())
+
+
+def test_template_frames_leave_the_fingerprint_and_copies_keep_theirs():
+    from copytrace.corpus.generate import generate_wire
+
+    corpus = generate_wire(400, seed=3)
+    texts = {r["id"]: r["text"] for r in corpus.records}
+    sketch = _sketch(list(texts.values()), buckets=1 << 18)
+    family = {m: i for i, members in enumerate(corpus.clusters) for m in members}
+    limit = threshold(len(texts))
+    template = [(a, b) for g in corpus.templates for a, b in zip(g[::2], g[1::2]) if family[a] != family[b]][:60]
+    plain = np.mean([_jaccard(texts[a], texts[b]) for a, b in template])
+    kept = np.mean([_jaccard(texts[a], texts[b], common=sketch, max_df=limit) for a, b in template])
+    assert kept < plain / 1.8, (plain, kept)
+    copies = [(a, b) for a, b, kind in corpus.pairs if kind in ("exact", "near")][:20]
+    assert np.mean([_jaccard(texts[a], texts[b], common=sketch, max_df=limit) for a, b in copies]) > 0.75
+
+
+def test_a_document_of_common_text_only_matches_itself():
+    texts = [FURNITURE] * 60 + [FURNITURE + " "]
+    sketch = _sketch(texts)
+    assert _jaccard(texts[0], texts[-1], common=sketch, max_df=50) == 0.0
+    assert _jaccard(texts[0], texts[0], common=sketch, max_df=50) == 1.0
+
+
+def test_paragraphs_copied_into_a_long_article_share_anchors_unrelated_articles_do_not():
+    from copytrace.corpus.candidates import anchor_pairs
+
+    articles = [r["text"] for r in read_sources(DATA / "bbc-sample.jsonl.gz")[:60]]
+    source = articles[0]
+    excerpt = " ".join(source.split()[40:140])  # about 100 words from the middle
+    long_article = "\n\n".join(articles[1:9]) + "\n\n" + excerpt + "\n\n" + "\n\n".join(articles[9:12])
+    corpus = [source, long_article] + articles[12:]
+    sketch = _sketch(corpus, buckets=1 << 18)
+    anchors = [sketch.anchors(t) for t in corpus]
+    positions = np.concatenate([np.full(len(a), i) for i, a in enumerate(anchors)])
+    pairs = anchor_pairs(positions, np.concatenate(anchors)).tolist()
+    assert [0, 1] in pairs
+    assert _jaccard(source, long_article) < 0.1  # what Jaccard alone would have missed
+    assert len(pairs) <= 3, pairs

@@ -60,5 +60,5 @@ def test_doc_vectors_are_unit_and_closer_for_rewrites():
 
 
 def test_fingerprint_batch_keeps_rows():
-    rows, sig, vec = fingerprint_batch([7, 9], ["first text here", "second text here"], semantic=False)
+    rows, sig, vec, anchors = fingerprint_batch([7, 9], ["first text here", "second text here"], semantic=False)
     assert rows == [7, 9] and sig.shape == (2, 128) and vec is None

@@ -131,7 +131,9 @@ def test_candidate_sources_switch_off(tmp_path):
     src = corpus.write(tmp_path / "c")
     lex = scan(src, tmp_path / "lex", semantic=False, paraphrase=False, processes=1, progress=False)
     sem = scan(src, tmp_path / "sem", lexical=False, paraphrase=False, processes=1, progress=False)
-    assert set(lex.candidates) == {"lsh", "total", "aligned"} and set(sem.candidates) == {"ann", "total", "aligned"}
+    # Rare shared passages (anchors) are lexical evidence: they come and go with LSH.
+    assert set(lex.candidates) == {"lsh", "anchor", "total", "aligned"}
+    assert set(sem.candidates) == {"ann", "total", "aligned"}
     assert lex.pairs > 0 and sem.pairs > 0
     with pytest.raises(InputError):
         scan(src, tmp_path / "none", lexical=False, semantic=False, progress=False)
@@ -142,13 +144,14 @@ def test_candidates_sharing_too_few_shingles_are_not_aligned_unless_the_threshol
 
     from copytrace.corpus.scan import ALIGN_JACCARD, _worth_aligning
 
-    pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3]])
-    via = ["lsh", "ann", "ann", "lsh+ann"]
-    jaccard = np.array([0.5, 0.0, ALIGN_JACCARD, ALIGN_JACCARD / 2])
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3], [3, 4]])
+    via = ["lsh", "ann", "ann", "lsh+ann", "lsh+anchor"]
+    jaccard = np.array([0.5, 0.0, ALIGN_JACCARD, ALIGN_JACCARD / 2, 0.0])
     kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.5)
-    assert kept.tolist() == [[0, 1], [1, 2]] and kept_via == ["lsh", "ann"]
+    # A pair sharing rare passages is compared however small its Jaccard (a copy inside a long article).
+    assert kept.tolist() == [[0, 1], [1, 2], [3, 4]] and kept_via == ["lsh", "ann", "lsh+anchor"]
     # Below the verdict's own bar the user asks for every candidate: every one is compared.
-    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.3)[0]) == 4
+    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.3)[0]) == 5
 
 
 def test_unreadable_corpus_is_an_input_error(tmp_path):

@@ -143,3 +143,25 @@ def test_the_bound_assumes_the_aligner_s_smallest_paraphrase():
     from copytrace.verdict import MIN_UNIT_WORDS
 
     assert MIN_UNIT_WORDS == MIN_WORDS  # settled() counts at most one new unit per MIN_UNIT_WORDS words
+
+
+# The generated wire pair the rule was written for: one weather-report frame, every figure other.
+TEMPLATE = dict(verbatim_a=0.375, verbatim_b=0.587, paraphrase_a=0.125, paraphrase_b=0.196, close_paraphrase_a=0.125,
+                close_paraphrase_b=0.196, words_a=72, words_b=46, longest_run=27, long_runs=1, units=3, in_order=3,
+                facts=20, facts_differ=14, numbers=12, numbers_differ=12, longest_exact=9, identity=0.85)
+
+
+def test_a_template_filed_again_with_other_figures_is_not_derived_a_copy_keeping_some_is():
+    assert judge(Evidence(**TEMPLATE)).label == "non"
+    # The same frame where two figures agree is an update of one report, left to the learned heads.
+    kept = judge(Evidence(**{**TEMPLATE, "numbers_differ": 10, "facts_differ": 12}))
+    assert kept.label != "non", kept
+    # A long stretch shared unchanged is a copy whatever its figures say.
+    assert judge(Evidence(**{**TEMPLATE, "longest_exact": 25})).label != "non"
+
+
+def test_a_pair_that_may_still_prove_a_template_is_not_settled_before_the_sentence_model():
+    model = default_model()
+    verbatim_only = Evidence(**{**TEMPLATE, "paraphrase_a": 0.0, "paraphrase_b": 0.0, "close_paraphrase_a": 0.0,
+                                "close_paraphrase_b": 0.0})
+    assert not model.settled(verbatim_only, floor=0.5)

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..document import Document
 from .cluster import components
+from .common import load_shared
 from .spool import to_document, to_record
 
 TASK_PAIRS = 64
@@ -120,15 +121,8 @@ def _prepared(*values, common: str | None = None, min_docs: int = 0):
     from ..pipeline import prepare
 
     doc = to_document(dict(zip(_FIELDS, values)))
-    spans = _sketch(common).spans(doc.text, min_docs) if common else []
+    spans = load_shared(common).spans(doc.text, min_docs) if common else []
     return prepare(doc, common=spans)
-
-
-@lru_cache(maxsize=2)
-def _sketch(path: str):
-    from .common import CommonText
-
-    return CommonText.load(path)
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

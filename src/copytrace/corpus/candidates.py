@@ -135,3 +135,41 @@ def neighbour_pairs(vectors: np.ndarray, k: int = NEIGHBOURS, min_cosine: float 
     cols, sims = keys.ravel().astype(np.int64), 1.0 - dist.ravel()
     keep = (cols >= 0) & (cols < n) & (cols != rows) & (sims >= min_cosine)
     return unique_pairs(np.stack([rows[keep], cols[keep]], axis=1))
+
+
+# --- rare shared passages: a few paragraphs copied into a much longer document ---------------
+
+MIN_ANCHORS = 2  # shared rare passages that make two documents a candidate pair
+
+
+def anchor_pairs(positions: np.ndarray, anchors: np.ndarray, min_shared: int = MIN_ANCHORS) -> np.ndarray:
+    """Pairs of documents that share at least ``min_shared`` anchors, as sorted ``(i, j)`` rows.
+
+    ``anchors[k]`` is a rare passage hash held by document ``positions[k]``
+    (:meth:`copytrace.corpus.common.CommonText.anchors`). Jaccard similarity
+    cannot see two paragraphs copied into an article ten times longer (their
+    shingles are a few percent of the union), but the copied paragraphs hold
+    passages that hardly any other document holds, and those match exactly.
+
+    >>> anchor_pairs(np.array([0, 1, 0, 1, 2]), np.array([7, 7, 9, 9, 9])).tolist()
+    [[0, 1]]
+    """
+    if not len(anchors):
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((positions, anchors))
+    anchors, positions = anchors[order], positions[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, anchors[1:] != anchors[:-1]])
+    sizes = np.diff(np.r_[starts, len(anchors)])
+    found = []
+    # Anchors are rare by construction (a few documents each), so groups are small: pairs
+    # are made for all groups of one size at once.
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        first = starts[sizes == size]
+        i, j = np.triu_indices(size, 1)
+        found.append(np.stack([positions[first[:, None] + i], positions[first[:, None] + j]], axis=-1).reshape(-1, 2))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    unique, counts = np.unique(pairs, axis=0, return_counts=True)
+    return unique[counts >= min_shared]

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..types import Span
+from .fingerprint import doc_shingles
 
 SHINGLE = 6  # words: long enough that a shared run is a passage, not a phrase of the language
 BUCKETS = 1 << 25  # counters per row: 2 rows x 32 M x 2 bytes = 128 MB
@@ -35,6 +37,8 @@ MIN_DOCS = 50  # a stretch in fewer documents than this is never called common
 SHARE = 0.005  # ... nor in fewer than this share of the corpus: a story syndicated
 # to dozens of outlets is reuse to find, not furniture
 MIN_RUN = SHINGLE  # words: shorter common stretches are left alone
+ANCHOR_SAMPLE = 8  # one passage shingle in this many is an anchor: ~1 per 8 words of a copied passage
+ANCHOR_MAX_DF = 8  # anchors are rare: a passage in more documents is found by Jaccard or is common
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SALT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
 
@@ -66,9 +70,16 @@ def _buckets(hashes: np.ndarray, buckets: int) -> np.ndarray:
 
 
 def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
-    """The counters one document adds to: each distinct shingle once (a frequency of documents)."""
+    """The counters one document adds to: each distinct shingle once (a frequency of documents).
+
+    Two kinds of shingle share the table: the ``SHINGLE``-word runs that mark
+    common passages, and the shorter shingles of the MinHash fingerprint
+    (:func:`copytrace.corpus.fingerprint.doc_shingles`), whose frequencies keep
+    template frames out of the candidates. Their hashes are made differently,
+    so one kind does not count as the other.
+    """
     hashes, _ = _shingles(text)
-    return _buckets(np.unique(hashes), buckets)
+    return _buckets(np.unique(np.concatenate([hashes, doc_shingles(text)])), buckets)
 
 
 def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
@@ -111,6 +122,19 @@ class CommonText:
         idx = _buckets(hashes, self.buckets)
         return np.minimum(self.counts[0, idx[0]], self.counts[1, idx[1]])
 
+    def anchors(self, text: str) -> np.ndarray:
+        """A sample of the text's rare passages: shingles held by 2 to ``ANCHOR_MAX_DF`` documents.
+
+        One shingle in ``ANCHOR_SAMPLE`` is eligible, chosen by its hash so two
+        documents sample the same ones; a passage copied from one into the
+        other then shows up as shared anchors however long either document
+        is (see :func:`copytrace.corpus.candidates.anchor_pairs`).
+        """
+        hashes, _ = _shingles(text)
+        hashes = np.unique(hashes[(hashes >> np.uint64(40)) % np.uint64(ANCHOR_SAMPLE) == 0])
+        df = self.frequency(hashes)
+        return hashes[(df >= 2) & (df <= ANCHOR_MAX_DF)]
+
     def spans(self, text: str, threshold: int) -> list[Span]:
         """Stretches of ``text`` made of common shingles, at least ``MIN_RUN`` words long."""
         hashes, words = _shingles(text)
@@ -145,3 +169,9 @@ class CommonText:
     def load(cls, path: str | Path) -> "CommonText":
         """Memory-mapped: every worker of a scan shares one copy in the page cache."""
         return cls(np.load(path, mmap_mode="r"), int(Path(f"{path}.n").read_text()))
+
+
+@lru_cache(maxsize=2)
+def load_shared(path: str) -> CommonText:
+    """:meth:`CommonText.load`, once per process: a worker reuses one mapping for every batch and task."""
+    return CommonText.load(path)

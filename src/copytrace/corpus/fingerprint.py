@@ -56,21 +56,39 @@ def shingle_hashes(hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
     return out
 
 
-def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE) -> np.ndarray:
+def doc_shingles(text: str, k: int = SHINGLE) -> np.ndarray:
+    """The distinct ``k``-word shingle hashes of one text, as :func:`minhash` sees them."""
+    return np.unique(shingle_hashes(word_hashes(words(text)), k))
+
+
+def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *, common=None,
+            max_df: int | None = None) -> np.ndarray:
     """MinHash signatures, shape ``(len(texts), num_perm)``, uint32.
 
     The fraction of equal columns of two rows estimates the Jaccard similarity
     of the two texts' sets of ``k``-word shingles. Shingles are hashed here in
     NumPy; rensa (Rust) turns the flat hash buffer into signatures.
+
+    With ``common`` (a :class:`copytrace.corpus.common.CommonText` that counted
+    these shingles) shingles held by ``max_df`` documents or more are left out,
+    as passim leaves out n-grams above its maxDF: a wire template's frame ("in
+    the week ended", "the bank said in a statement") then cannot make two
+    reports look alike, while the figures and names that differ between them,
+    and agree between a report and its copy, still count. A text with nothing
+    left is signed by its own text alone, so it matches only itself.
     """
     import rensa
 
     toks = [words(t) for t in texts]
     flat = word_hashes([w for ws in toks for w in ws])
     shingles, offsets, start = [], [0], 0
-    for ws in toks:
+    for text, ws in zip(texts, toks):
         sh = shingle_hashes(flat[start : start + len(ws)], k)
         start += len(ws)
+        if common is not None and len(ws):
+            sh = sh[common.frequency(sh) < max_df]
+            if not len(sh):
+                sh = np.array([xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))], dtype=np.uint64)
         shingles.append(sh)
         offsets.append(offsets[-1] + len(sh))
     if not texts:
@@ -102,6 +120,27 @@ def doc_vectors(texts: Sequence[str]) -> np.ndarray:
     return encoder.encode(list(texts))
 
 
-def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool = True) -> tuple[list[int], np.ndarray, np.ndarray | None]:
-    """The fingerprint stage for one batch, as both engines call it."""
-    return list(rows), minhash(texts), (doc_vectors(texts) if semantic else None)
+def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool = True,
+                      common: dict | None = None):
+    """The fingerprint stage for one batch, as both engines call it: rows, signatures, vectors, anchors.
+
+    ``common`` is ``{"path", "max_df"}``: the scan's shingle frequencies (see
+    :func:`minhash`), memory-mapped once per worker process. With it, each
+    text's anchors (rare passages, :meth:`~copytrace.corpus.common.CommonText.anchors`)
+    come back too; without it, ``None``.
+    """
+    if common is None:
+        return list(rows), minhash(texts), (doc_vectors(texts) if semantic else None), None
+    from .common import load_shared
+
+    sketch = load_shared(common["path"])
+    anchors = [sketch.anchors(t) for t in texts]
+    return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"]),
+            (doc_vectors(texts) if semantic else None), anchors)
+
+
+def gather_anchors(positions: list[np.ndarray], hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-document anchor arrays joined into one ``(positions, hashes)`` pair of flat arrays."""
+    if not hashes:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    return np.concatenate(positions), np.concatenate(hashes).astype(np.uint64)

@@ -9,8 +9,9 @@ Stages (each with a progress bar on stderr):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
-3. **fingerprint** — MinHash signatures and static-model document vectors; then how many
-   documents hold each 6-word shingle (:mod:`.common`: furniture and template frames);
+3. **common** and **fingerprint** — how many documents hold each shingle (:mod:`.common`:
+   furniture and template frames), then MinHash signatures of the rest and static-model
+   document vectors;
 4. **candidates** — LSH buckets (``lexical``) and nearest neighbours (``semantic``);
 5. **align** — each candidate pair judged as :func:`copytrace.compare` would (:mod:`.align`);
 6. **cluster** and **provenance**; then the files in ``out_dir``:
@@ -36,7 +37,7 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .candidates import DUPLICATE_JACCARD, exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from .candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from .cluster import clusters as find_clusters
 from .common import threshold as common_threshold
 from .provenance import Edge, orient, root
@@ -155,20 +156,24 @@ def scan(
         runner = get_engine(engine, master=master, processes=processes, paraphrase=paraphrase, floor=threshold,
                             verdict_model=verdict_model)
         clock = time.perf_counter()
-        sig, vec = runner.fingerprint(work / "docs.parquet", keep, semantic, progress)
-        seconds["fingerprint"] = time.perf_counter() - clock
-        clock = time.perf_counter()
         common = None
         if align:
             # Furniture and template frames: shared by too many documents to tell two stories apart.
+            # Known before fingerprinting, so they neither become candidates nor count as evidence.
             runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
             common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps))}
         seconds["common"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        frequent = {"path": common["path"], "max_df": common["min_docs"]} if common else None
+        sig, vec, anchors = runner.fingerprint(work / "docs.parquet", keep, semantic, progress, frequent)
+        seconds["fingerprint"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         found: dict[str, np.ndarray] = {}
         if lexical:
             found["lsh"] = runner.lsh(sig)
+            if anchors is not None:
+                found["anchor"] = anchor_pairs(*anchors)
         if semantic:
             found["ann"] = neighbour_pairs(vec.astype(np.float32))
         pairs, via = _merge(found)
@@ -304,11 +309,14 @@ def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, thre
     those: 0.047). What it gives up: a rewrite that shares almost no word
     shingles with its source (a sentence-by-sentence paraphrase), which the
     verdict can judge derived but the scan then never compares. A threshold
-    below the verdict's own (0.5) compares every candidate.
+    below the verdict's own (0.5) compares every candidate. Pairs that share
+    rare passages (``anchor``) are always compared: a few paragraphs copied
+    into a much longer article are a small share of either's shingles.
     """
     if not len(pairs) or threshold < THRESHOLD:
         return pairs, via
-    keep = jaccard >= ALIGN_JACCARD
+    # Pairs sharing rare passages hold verbatim evidence whatever their Jaccard.
+    keep = (jaccard >= ALIGN_JACCARD) | np.array(["anchor" in v for v in via], dtype=bool)
     return pairs[keep], [v for v, k in zip(via, keep) if k]
 
 

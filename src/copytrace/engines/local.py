@@ -19,7 +19,7 @@ from ..corpus import spool
 from ..corpus.align import align_task
 from ..corpus.candidates import lsh_pairs
 from ..corpus.common import CommonText, count_batch
-from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch
+from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch, gather_anchors
 
 _ALIGN_OPTIONS: dict = {}
 
@@ -37,7 +37,7 @@ def _init_worker(paraphrase: bool, floor: float, verdict_model: str | None) -> N
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def _fingerprint(job: tuple[list[int], list[str], bool]):
+def _fingerprint(job: tuple[list[int], list[str], bool, dict | None]):
     return fingerprint_batch(*job)
 
 
@@ -76,20 +76,25 @@ class LocalEngine:
             )
         return self._pool
 
-    def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True):
+    def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True,
+                    common: dict | None = None):
         n = int(keep.sum())
         position = np.cumsum(keep) - 1  # row -> position among kept rows
         sig = np.zeros((n, NUM_PERM), dtype=np.uint32)
         vec = np.zeros((n, STATIC_DIMS), dtype=np.float16) if semantic else None
-        jobs = ((rows, texts, semantic) for rows, texts in spool.batches(spool_path, keep, size=500))
+        jobs = ((rows, texts, semantic, common) for rows, texts in spool.batches(spool_path, keep, size=500))
+        held, anchors = [], []
         with tqdm(total=n, desc="fingerprint", unit="doc", disable=not progress) as bar:
-            for rows, s, v in self._pool_().imap(_fingerprint, jobs):
+            for rows, s, v, a in self._pool_().imap(_fingerprint, jobs):
                 at = position[rows]
                 sig[at] = s
                 if vec is not None:
                     vec[at] = v
+                if a is not None:
+                    held += [np.full(len(h), p, dtype=np.int64) for p, h in zip(at.tolist(), a)]
+                    anchors += a
                 bar.update(len(rows))
-        return sig, vec
+        return sig, vec, (gather_anchors(held, anchors) if common is not None else None)
 
     def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
         """Document frequencies of the corpus's shingles (:mod:`copytrace.corpus.common`)."""

@@ -26,20 +26,21 @@ from tqdm import tqdm
 from ..corpus.align import align_task
 from ..corpus.candidates import MAX_BUCKET, band_keys, bucket_pairs, unique_pairs
 from ..corpus.common import CommonText, count_batch
-from ..corpus.fingerprint import NUM_PERM, STATIC_DIMS, fingerprint_batch
+from ..corpus.fingerprint import NUM_PERM, STATIC_DIMS, fingerprint_batch, gather_anchors
 from ..errors import InputError
 
 BATCH = 500
 
 
-def _fingerprint_partition(rows_iter, keep, semantic: bool):
+def _fingerprint_partition(rows_iter, keep, semantic: bool, common: dict | None = None):
     keep_rows = keep.value
     rows, texts = [], []
 
     def flush():
-        r, s, v = fingerprint_batch(rows, texts, semantic)
+        r, s, v, a = fingerprint_batch(rows, texts, semantic, common)
         for k, row in enumerate(r):
-            yield row, s[k].tobytes(), (v[k].astype(np.float16).tobytes() if v is not None else b"")
+            yield (row, s[k].tobytes(), (v[k].astype(np.float16).tobytes() if v is not None else b""),
+                   (a[k].tobytes() if a is not None else b""))
 
     for rec in rows_iter:
         if not keep_rows[rec["row"]]:
@@ -106,26 +107,31 @@ class SparkEngine:
         self.spark.sparkContext.setLogLevel("ERROR")
         self._fingerprints = None
 
-    def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True):
+    def fingerprint(self, spool_path: Path, keep: np.ndarray, semantic: bool, progress: bool = True,
+                    common: dict | None = None):
         sc = self.spark.sparkContext
         keep_b = sc.broadcast(keep)
         position = np.cumsum(keep) - 1
         position_b = sc.broadcast(position)
         parts = max(2, 2 * sc.defaultParallelism, int(keep.sum()) // 20_000)
         df = self.spark.read.parquet(str(spool_path)).select("row", "text").repartition(parts)
-        rdd = df.rdd.map(lambda r: r.asDict()).mapPartitions(lambda it: _fingerprint_partition(it, keep_b, semantic))
+        rdd = df.rdd.map(lambda r: r.asDict()).mapPartitions(lambda it: _fingerprint_partition(it, keep_b, semantic, common))
         n = int(keep.sum())
         sig = np.zeros((n, NUM_PERM), dtype=np.uint32)
         vec = np.zeros((n, STATIC_DIMS), dtype=np.float16) if semantic else None
         # Keep (position, signature) in Spark for the LSH job.
-        self._fingerprints = rdd.map(lambda t: (int(position_b.value[t[0]]), t[1], t[2])).cache()
+        self._fingerprints = rdd.map(lambda t: (int(position_b.value[t[0]]), t[1], t[2], t[3])).cache()
+        held, anchors = [], []
         with tqdm(total=n, desc="fingerprint (spark)", unit="doc", disable=not progress) as bar:
-            for pos, s, v in self._fingerprints.toLocalIterator(prefetchPartitions=True):
+            for pos, s, v, a in self._fingerprints.toLocalIterator(prefetchPartitions=True):
                 sig[pos] = np.frombuffer(s, dtype=np.uint32)
                 if vec is not None:
                     vec[pos] = np.frombuffer(v, dtype=np.float16)
+                if a:
+                    anchors.append(np.frombuffer(a, dtype=np.uint64))
+                    held.append(np.full(len(anchors[-1]), pos, dtype=np.int64))
                 bar.update(1)
-        return sig, vec
+        return sig, vec, (gather_anchors(held, anchors) if common is not None else None)
 
     def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
         """Document frequencies of the corpus's shingles, summed per partition on the executors."""
@@ -142,7 +148,7 @@ class SparkEngine:
 
     def lsh(self, sig: np.ndarray) -> np.ndarray:
         if self._fingerprints is None:
-            fp = self.spark.sparkContext.parallelize([(i, s.tobytes(), b"") for i, s in enumerate(sig)])
+            fp = self.spark.sparkContext.parallelize([(i, s.tobytes()) for i, s in enumerate(sig)])
         else:
             fp = self._fingerprints
         pairs = (
