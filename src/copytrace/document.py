@@ -22,6 +22,9 @@ from .errors import InputError
 MAX_BYTES = 20_000_000  # an article larger than this is not an article
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
+# A surrogate code point is never text: it comes from a lone "\\ud800" JSON escape or
+# bytes decoded with surrogateescape, and the tokenizer and UTF-8 encoders fail on it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,16 @@ class Document:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
             raise TypeError(f"Document.text must be str, not {type(self.text).__name__}")
+        for name in ("text", "id", "title", "outlet", "url"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                object.__setattr__(self, name, sanitise(value))
         if isinstance(self.published_at, str):
             object.__setattr__(self, "published_at", parse_time(self.published_at, self.id or "document"))
+        elif isinstance(self.published_at, datetime) and self.published_at.tzinfo is None:
+            # A naive time (a Python datetime, a Parquet timestamp) is read as UTC, as
+            # parse_time reads a string without a zone: naive and aware times never meet.
+            object.__setattr__(self, "published_at", self.published_at.replace(tzinfo=timezone.utc))
         if not self.id:
             object.__setattr__(self, "id", content_id(self.text))
 
@@ -57,6 +68,17 @@ class Document:
             "url": self.url,
             "published_at": self.published_at.isoformat() if self.published_at else None,
         }
+
+
+def sanitise(text: str) -> str:
+    """``text`` with each surrogate code point replaced by U+FFFD.
+
+    One character for one, so every offset into the text stays where it was.
+
+    >>> sanitise("a\\ud800b")
+    'a\ufffdb'
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def content_id(text: str) -> str:
