@@ -134,3 +134,65 @@ def test_cost_grows_near_linearly_with_a_paragraph():
     t_small = _best_time(small, edit(small))
     t_large = _best_time(large, edit(large))
     assert t_large <= 6 * t_small + 0.5, (t_small, t_large)
+
+
+# --- escape sequences in --format text ---------------------------------------------
+
+def test_text_report_shows_control_characters_instead_of_sending_them():
+    from copytrace.render.text import render_text
+
+    nasty = ARTICLE.replace("officials said", "officials \x1b[2J\x1b[31msaid\x07\x9b1m")
+    out = render_text(compare(nasty, ARTICLE, paraphrase=False))
+    assert not any(ch in out for ch in "\x1b\x07\x9b\r")
+    assert "\\x1b[31m" in out  # shown, so the reader sees what the article holds
+
+
+def test_cli_text_format_sends_no_escape_sequence(tmp_path, capsys):
+    from copytrace.cli import main
+
+    (tmp_path / "a.txt").write_text(ARTICLE + " \x1b]0;pwned\x07")
+    (tmp_path / "b.txt").write_text(ARTICLE)
+    main(["compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--lexical", "--format", "text"])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+# --- duplicate ids across files ----------------------------------------------------
+
+def test_duplicate_id_reject_names_the_record_kept_and_why(tmp_path):
+    import json
+
+    from copytrace.corpus.read import Reject, read_corpus
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x", "text": "Impostor text about a raid."}) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "x", "text": "The genuine article on the raid."}) + "\n"
+                                      + json.dumps({"id": "x", "text": "Impostor text about a raid."}) + "\n")
+    items = list(read_corpus(tmp_path))
+    kept = [i for i in items if not isinstance(i, Reject)]
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert [d.text for d in kept] == ["Impostor text about a raid."]
+    assert len(rejects) == 2
+    assert f"{tmp_path / 'a.jsonl'}:1 has it and is kept" in rejects[0].reason
+    assert "first record read" in rejects[0].reason
+    assert "different text" in rejects[0].reason and "same text" in rejects[1].reason
+
+
+def test_quote_prefilter_keeps_every_pair_the_exact_test_accepts():
+    """The prefix filter may only skip pairs that cannot share enough words."""
+    import random
+
+    from rapidfuzz.distance import LCSseq
+
+    from copytrace.align import quotes as q
+
+    rnd = random.Random(7)
+    vocab = ["the", "a", "said", "we", "will", "strike", "back", "now", "troops", "base", "fire", "it"]
+    wa = [tuple(rnd.choice(vocab) for _ in range(rnd.randint(1, 9))) for _ in range(60)]
+    wb = [tuple(rnd.choice(vocab) for _ in range(rnd.randint(1, 9))) for _ in range(60)]
+    kept = set(q._pairs_worth_checking(wa, wb))
+    for i, x in enumerate(wa):
+        for j, y in enumerate(wb):
+            shared = LCSseq.similarity(x, y)
+            if shared >= min(q.MIN_SHARED, len(x), len(y)) and shared >= q.MIN_SHARED_FRACTION * min(len(x), len(y)):
+                assert (i, j) in kept, (x, y)
+    assert len(kept) < len(wa) * len(wb)  # and it does skip some
