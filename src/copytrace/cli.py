@@ -5,6 +5,7 @@ Bad input ends with one line on stderr naming the file and the problem, and exit
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -95,10 +96,35 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    write_atomic(output, text)
+
+
+def write_atomic(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` whole or not at all.
+
+    Written to a temporary file beside it and renamed over it, so a full disk or
+    an interrupt leaves the old file (or none), never a truncated or 0-byte one.
+    A device or pipe (``-o /dev/stdout``) is written directly.
+    """
+    if output.exists() and not output.is_file():
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+        return
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, output)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(str(output), f"cannot write: {exc.strerror or exc}") from None
+        raise
 
 
 @cli.command()

@@ -19,9 +19,16 @@ from typing import Any, Mapping
 
 from .errors import InputError
 
-MAX_BYTES = 20_000_000  # an article larger than this is not an article
+MAX_BYTES = 20_000_000  # an article file (HTML with its scripts) larger than this is not an article
+# Characters of article text: ~80,000 words, many times the longest news article. Cost is
+# near-linear in length (a 400k-character paragraph against its copy: ~30 s without the
+# sentence model), so this bounds one comparison; a 5 MB text is refused, not chewed on.
+MAX_CHARS = 500_000
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
+# A surrogate code point is never text: it comes from a lone "\\ud800" JSON escape or
+# bytes decoded with surrogateescape, and the tokenizer and UTF-8 encoders fail on it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -39,8 +46,16 @@ class Document:
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
             raise TypeError(f"Document.text must be str, not {type(self.text).__name__}")
+        for name in ("text", "id", "title", "outlet", "url"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                object.__setattr__(self, name, sanitise(value))
         if isinstance(self.published_at, str):
             object.__setattr__(self, "published_at", parse_time(self.published_at, self.id or "document"))
+        elif isinstance(self.published_at, datetime) and self.published_at.tzinfo is None:
+            # A naive time (a Python datetime, a Parquet timestamp) is read as UTC, as
+            # parse_time reads a string without a zone: naive and aware times never meet.
+            object.__setattr__(self, "published_at", self.published_at.replace(tzinfo=timezone.utc))
         if not self.id:
             object.__setattr__(self, "id", content_id(self.text))
 
@@ -57,6 +72,17 @@ class Document:
             "url": self.url,
             "published_at": self.published_at.isoformat() if self.published_at else None,
         }
+
+
+def sanitise(text: str) -> str:
+    """``text`` with each surrogate code point replaced by U+FFFD.
+
+    One character for one, so every offset into the text stays where it was.
+
+    >>> sanitise("a\\ud800b")
+    'a\ufffdb'
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def content_id(text: str) -> str:
@@ -87,7 +113,7 @@ def decode(data: bytes, source: str) -> str:
     if not data:
         raise InputError(source, "file is empty")
     if len(data) > MAX_BYTES:
-        raise InputError(source, f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
+        raise InputError(source, f"file is too large (more than {MAX_BYTES:,} bytes, the limit)")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(source, "binary file (contains NUL bytes), not text")
     try:
@@ -125,11 +151,18 @@ def extract_html(html: str, source: str) -> tuple[str, dict[str, Any]]:
 
 
 def check_text(text: str, source: str) -> str:
+    """``text`` when it is an article: not empty, has words, at most :data:`MAX_CHARS` long."""
+    check_length(text, source)
     if not text.strip():
         raise InputError(source, "text is empty")
     if not _WORD.search(text):
         raise InputError(source, "text has no words")
     return text
+
+
+def check_length(text: str, source: str) -> None:
+    if len(text) > MAX_CHARS:
+        raise InputError(source, f"text is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
 
 
 def load(source: str | Path | Document, *, id: str | None = None) -> Document:
@@ -146,7 +179,10 @@ def load(source: str | Path | Document, *, id: str | None = None) -> Document:
     if path.is_dir():
         raise InputError(name, "is a directory, not a file")
     try:
-        data = path.read_bytes()
+        # At most one byte past the limit: /dev/zero or a huge file is refused
+        # after reading MAX_BYTES + 1 bytes, not after filling the memory.
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from None
     return load_bytes(data, name, id=id or path.stem)

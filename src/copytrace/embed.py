@@ -77,6 +77,9 @@ class Encoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        # The model's Rust tokenizer fails ("Already borrowed") when two threads use it at
+        # once (Index.query from several threads, the server's workers): one pass at a time.
+        self._model_lock = threading.Lock()
         self.embedded = 0  # sentences actually run through the model (not cache hits)
         self._screen = None if name == DEFAULT_MODEL else False  # False: none; None: not loaded yet
 
@@ -130,7 +133,7 @@ class Encoder:
         import torch
 
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        with torch.inference_mode():
+        with self._model_lock, torch.inference_mode():
             for batch in plan_batches(self._token_counts(texts)):
                 features = self._preprocess([texts[i] for i in batch])
                 vecs = self._model(features)["sentence_embedding"].float()

@@ -23,7 +23,7 @@ from .analyse.changes import find_changes
 from .analyse.coverage import covered_share, uncovered, word_mask
 from .analyse.evidence import gather
 from .comparison import Comparison
-from .document import Document, as_document
+from .document import Document, as_document, check_length
 from .segment import Segmented, segment
 from .types import Attribution, Boilerplate, Passage, Span, Verdict
 from .verdict import Evidence, VerdictModel, get_model
@@ -53,6 +53,7 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = ()) 
     unrelated documents (templates, site furniture): they count as boilerplate.
     """
     doc = as_document(doc, id=id)
+    check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *common})
     return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg))

@@ -21,7 +21,16 @@ from .types import Span
 # A word: letters/digits with inner apostrophes ("Iran’s"), or a number with
 # separators ("1,000", "3.5"). Hyphens split words so "Iran-backed" aligns with
 # "Iranian-backed" on its second half.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+#
+# Invisible characters (zero-width space/joiners, word joiner, BOM, soft hyphen)
+# inside a word stay inside it: "con\u200bfirmed" is one token spanning all its
+# characters in the text, and its normalised form drops them, so a copy salted
+# with them still matches the original word for word.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_TOKEN = re.compile(
+    rf"\d+(?:(?:[.,]|[{INVISIBLE}]+)\d+)*|[^\W_]+(?:(?:['’]|[{INVISIBLE}]+)[^\W_]+)*", re.UNICODE
+)
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
 _PARAGRAPH = re.compile(r"[^\n]+")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -73,10 +82,19 @@ class Segmented:
 @lru_cache(maxsize=200_000)
 def normalise(word: str) -> str:
     """The form two words are compared in: case, quotes and accents folded."""
-    word = word.translate(_FOLD).casefold()
+    word = visible(word).translate(_FOLD).casefold()
     if word.isascii():
         return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def visible(text: str) -> str:
+    """``text`` without invisible characters (:data:`INVISIBLE`): what a reader sees.
+
+    >>> visible("mili\u200btants")
+    'militants'
+    """
+    return text.translate(_DROP_INVISIBLE)
 
 
 @lru_cache(maxsize=1)
@@ -136,30 +154,84 @@ def split_sentences(text: str) -> list[Span]:
     for para in _PARAGRAPH.finditer(text):
         if not para.group().strip():
             continue
-        base, body = para.start(), para.group()
-        easy = _easy_split(body)
-        if easy is not None:
-            for start, end in easy:
-                piece = body[start:end]
-                if piece.strip():
-                    lead = len(piece) - len(piece.lstrip())
-                    spans.append(Span(base + start + lead, base + start + len(piece.rstrip())))
-            continue
-        cursor = 0
-        for piece in _splitter().segment(body):
-            stripped = piece.strip()
-            if not stripped:
+        long = len(para.group()) > LONG_PARAGRAPH
+        for at, body in _chunks(para.group()):
+            if long and len(body) > CHUNK and len(_BOUNDARY.findall(body)) > MAX_DOUBTFUL:
+                # "U.S. " x 50,000: pysbd would weigh every full stop against the whole
+                # piece (0.6 s for 6,000 characters); a run of doubtful ends is one sentence.
+                lead = len(body) - len(body.lstrip())
+                spans.append(Span(para.start() + at + lead, para.start() + at + len(body.rstrip())))
                 continue
-            at = body.find(stripped, cursor)
-            if at < 0:  # pysbd altered the text; fall back to the rest of the paragraph
-                at = cursor
-                stripped = body[cursor:].strip()
-                if not stripped:
-                    break
-            end = at + len(stripped)
-            spans.append(Span(base + at, base + end))
-            cursor = end
+            _split_paragraph(body, para.start() + at, spans)
     return _absorb_trailing(text, spans)
+
+
+# pysbd's cost grows with the square of a paragraph (each abbreviation rewrites the
+# whole paragraph with a regex): 6 s for one 50k-character paragraph. A paragraph
+# longer than LONG_PARAGRAPH is cut into pieces of about CHUNK characters at sentence
+# ends no rule could doubt, and where no such end comes for HARD_CHUNK characters
+# ("U.S. " x 50,000, a line without full stops), at a space.
+LONG_PARAGRAPH = 4000
+CHUNK = 1000
+HARD_CHUNK = 2000
+MAX_DOUBTFUL = 40  # doubtful sentence ends in a piece cut without a sure one
+
+
+def _chunks(body: str) -> list[tuple[int, str]]:
+    """``body`` cut into (offset, piece) pieces short enough to split quickly."""
+    if len(body) <= LONG_PARAGRAPH:
+        return [(0, body)]
+    cuts = [0]  # piece starts
+    curly = straight = 0  # quotation marks before `seen`, counted once
+    seen = 0
+    for m in _BOUNDARY.finditer(body):
+        end = m.start(1)
+        if end - cuts[-1] < CHUNK:
+            continue
+        between = body[seen:end]
+        curly += between.count("“") - between.count("”")
+        straight += between.count('"')
+        seen = end
+        last = _LAST_WORD.search(body, max(cuts[-1], end - 100), end)
+        word = last.group(1).strip("\"“‘([").lower() if last else ""
+        doubtful = curly > 0 or straight % 2 or len(word) <= 1 or "." in word or word in _abbreviations()
+        if not doubtful or end - cuts[-1] >= HARD_CHUNK:
+            cuts.append(m.end(1))
+    pieces: list[tuple[int, str]] = []
+    for start, stop in zip(cuts, cuts[1:] + [len(body)]):
+        while stop - start > HARD_CHUNK:  # no sentence end at all: cut at a space
+            space = body.rfind(" ", start + CHUNK, start + HARD_CHUNK)
+            cut = space + 1 if space > start else start + HARD_CHUNK
+            pieces.append((start, body[start:cut]))
+            start = cut
+        pieces.append((start, body[start:stop]))
+    return pieces
+
+
+def _split_paragraph(body: str, base: int, spans: list[Span]) -> None:
+    """Append the sentence spans of one paragraph (or piece of one) starting at ``base``."""
+    easy = _easy_split(body)
+    if easy is not None:
+        for start, end in easy:
+            piece = body[start:end]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                spans.append(Span(base + start + lead, base + start + len(piece.rstrip())))
+        return
+    cursor = 0
+    for piece in _splitter().segment(body):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        at = body.find(stripped, cursor)
+        if at < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+            at = cursor
+            stripped = body[cursor:].strip()
+            if not stripped:
+                break
+        end = at + len(stripped)
+        spans.append(Span(base + at, base + end))
+        cursor = end
 
 
 def _absorb_trailing(text: str, spans: list[Span]) -> list[Span]:

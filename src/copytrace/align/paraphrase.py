@@ -55,7 +55,7 @@ from typing import Sequence
 import numpy as np
 
 from ..embed import Encoder
-from ..segment import Segmented
+from ..segment import Segmented, visible
 from ..types import Passage, Span
 from .pair_scorer import Side, load_scorer, prepare
 
@@ -176,7 +176,7 @@ class _Sides:
         if key not in self._made:
             seg = self._segs[which]
             tokens = [t for s in sentences for t in seg.sentence_tokens(s)]
-            surface = [seg.slice(seg.tokens[t]) for t in tokens]
+            surface = [visible(seg.slice(seg.tokens[t])) for t in tokens]
             words = [seg.words[t] for t in tokens]
             self._made[key] = prepare("", words, surface, static=self._static)
         return self._made[key]
@@ -339,7 +339,9 @@ def _span(seg: Segmented, sentences: tuple[int, ...]) -> Span:
 
 
 def _text(seg: Segmented, sentences) -> str:
-    return seg.slice(_span(seg, tuple(sentences)))
+    # The models see what a reader sees: zero-width characters salted into a copy would
+    # split its words into pieces the tokenizer has never met.
+    return visible(seg.slice(_span(seg, tuple(sentences))))
 
 
 def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:

@@ -17,6 +17,7 @@ it shares, and that part's span is what the match reports.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -80,11 +81,11 @@ def align_quotes(a: Segmented, b: Segmented) -> list[QuoteMatch]:
     wa = [a.words[q.first : q.last] for q in qa]
     wb = [b.words[q.first : q.last] for q in qb]
     candidates = []
-    for i, x in enumerate(wa):
-        for j, y in enumerate(wb):
-            shared = LCSseq.similarity(x, y)
-            if shared >= min(MIN_SHARED, len(x), len(y)) and shared >= MIN_SHARED_FRACTION * min(len(x), len(y)):
-                candidates.append((Indel.normalized_similarity(x, y), shared, i, j))
+    for i, j in _pairs_worth_checking(wa, wb):
+        x, y = wa[i], wb[j]
+        shared = LCSseq.similarity(x, y)
+        if shared >= min(MIN_SHARED, len(x), len(y)) and shared >= MIN_SHARED_FRACTION * min(len(x), len(y)):
+            candidates.append((Indel.normalized_similarity(x, y), shared, i, j))
     candidates.sort(reverse=True)
     used_a, used_b, matches = set(), set(), []
     for _, _, i, j in candidates:
@@ -94,6 +95,49 @@ def align_quotes(a: Segmented, b: Segmented) -> list[QuoteMatch]:
         used_b.add(j)
         matches.append(_match(a, qa[i], b, qb[j]))
     return sorted(matches, key=lambda m: (m.a.start, m.b.start))
+
+
+def _pairs_worth_checking(wa: list, wb: list) -> list[tuple[int, int]]:
+    """The (quote of a, quote of b) pairs that could share enough words, in order.
+
+    Checking every pair costs the product of the two quote counts (a long text
+    with a thousand quotes on each side: seconds). Two word sequences sharing a
+    common subsequence of ``t = ceil(MIN_SHARED_FRACTION * m)`` words, ``m`` the
+    shorter length, share that many words counted with repeats; so the shorter
+    one shares one of its ``m - t + 1`` rarest words (the prefix filter of
+    set-similarity joins). Each quote probes the other side with its rarest
+    words and is taken as the shorter one; both directions together find every
+    pair the exact test can accept.
+    """
+    def tokens(words) -> list[tuple[str, int]]:  # "the" twice → ("the", 0), ("the", 1)
+        seen: dict[str, int] = {}
+        out = []
+        for w in words:
+            out.append((w, seen.get(w, 0)))
+            seen[w] = seen.get(w, 0) + 1
+        return out
+
+    ta, tb = [tokens(x) for x in wa], [tokens(y) for y in wb]
+    freq: dict[tuple[str, int], int] = {}
+    for ts in ta + tb:
+        for t in ts:
+            freq[t] = freq.get(t, 0) + 1
+    found: set[tuple[int, int]] = set()
+    for mine, theirs, flip in ((ta, tb, False), (tb, ta, True)):
+        where: dict[tuple[str, int], list[int]] = {}
+        for k, ts in enumerate(theirs):
+            for t in ts:
+                where.setdefault(t, []).append(k)
+        for k, ts in enumerate(mine):
+            if not ts:  # no words: the exact test accepts it with anything (as before)
+                found.update(((other, k) if flip else (k, other)) for other in range(len(theirs)))
+                continue
+            need = math.ceil(MIN_SHARED_FRACTION * len(ts) - 1e-9)
+            for t in sorted(ts, key=lambda t: (freq[t], t))[: len(ts) - need + 1]:
+                for other in where.get(t, ()):
+                    if len(theirs[other]) >= len(ts):  # this quote is the shorter one (or equal)
+                        found.add((other, k) if flip else (k, other))
+    return sorted(found)
 
 
 def _match(a: Segmented, qa: _Quote, b: Segmented, qb: _Quote) -> QuoteMatch:

@@ -46,7 +46,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 from rapidfuzz import fuzz
@@ -165,6 +165,17 @@ class _Side:
         gap = self.seg.text[toks[self.first + i].end : toks[self.first + i + 1].start]
         return not gap.strip() and (self.capitalised(i) or self.words[i] in ACTOR_NOUNS)
 
+    @cached_property
+    def base_counts(self) -> Counter:
+        """How often each word (possessive cut) occurs in the passage, counted once:
+        :func:`_moved` asks for every unit of a diff, and a long passage has many."""
+        return Counter(_base(w) for w in self.words)
+
+    @cached_property
+    def dates(self) -> frozenset[str]:
+        """The date words of the whole passage (asked for every unit, computed once)."""
+        return _dates(self.words)
+
     def sentence_cuts(self, lo: int, hi: int) -> list[int]:
         """Passage token indices in ``lo+1:hi`` that open a new sentence."""
         of = self.seg.sentence_of
@@ -225,11 +236,29 @@ def _one_per_stretch(changes: list[Change]) -> list[Change]:
     def rank(c: Change) -> tuple[int, int, Span, Span]:
         return (_KIND_RANK.index(c.kind), len(c.a_text) + len(c.b_text), c.a, c.b)
 
+    # Only kept changes starting at most `reach` characters before one can overlap it:
+    # looking those up by start keeps a long text's many changes from costing n².
+    reach = max((max(len(c.a), len(c.b)) for c in changes), default=0)
     kept: list[Change] = []
+    starts_a: list[tuple[int, int]] = []  # (a.start, index into kept), sorted
+    starts_b: list[tuple[int, int]] = []
     for c in sorted(changes, key=rank):
-        if not any(_overlap(c.a, k.a) or _overlap(c.b, k.b) for k in kept):
-            kept.append(c)
+        if _near(starts_a, c.a, reach, lambda k: _overlap(c.a, kept[k].a)) or _near(
+            starts_b, c.b, reach, lambda k: _overlap(c.b, kept[k].b)
+        ):
+            continue
+        bisect.insort(starts_a, (c.a.start, len(kept)))
+        bisect.insort(starts_b, (c.b.start, len(kept)))
+        kept.append(c)
     return kept
+
+
+def _near(starts: list[tuple[int, int]], span: Span, reach: int, test) -> bool:
+    """Whether ``test`` holds for an item of ``starts`` (sorted (start, item)) starting
+    between ``reach`` characters before ``span`` and its end."""
+    lo = bisect.bisect_left(starts, (span.start - reach, -1))
+    hi = bisect.bisect_left(starts, (span.end + 1, -1))
+    return any(test(k) for _, k in starts[lo:hi])
 
 
 def _overlap(x: Span, y: Span) -> bool:
@@ -242,12 +271,19 @@ def _outermost(changes: list[Change]) -> list[Change]:
     def inside(c: Change, d: Change) -> bool:
         return c is not d and c.kind == d.kind and d.a.contains(c.a) and d.b.contains(c.b)
 
-    return [c for c in changes if not any(inside(c, d) and (c.a, c.b) != (d.a, d.b) for d in changes)]
+    # d holds c only when d starts at most `reach` characters before c (see _one_per_stretch).
+    reach = max((len(c.a) for c in changes), default=0)
+    starts = sorted((c.a.start, k) for k, c in enumerate(changes))
+    return [
+        c
+        for c in changes
+        if not _near(starts, Span(c.a.start, c.a.start), reach,
+                     lambda k: inside(c, changes[k]) and (c.a, c.b) != (changes[k].a, changes[k].b))
+    ]
 
 
 def _side(seg: Segmented, span: Span) -> _Side:
-    starts = [t.start for t in seg.tokens]
-    lo = bisect.bisect_left(starts, span.start)
+    lo = bisect.bisect_left(seg.token_starts, span.start)
     hi = lo
     while hi < len(seg.tokens) and seg.tokens[hi].end <= span.end:
         hi += 1
@@ -293,12 +329,89 @@ def _pair_moved_values(changes: list[Change]) -> list[Change]:
     return out
 
 
+# difflib's matcher costs the product of the two lengths on ranges this long (a verbatim
+# passage over a whole 200k-character paragraph took 7 s); they are cut at shared anchors first.
+LONG_DIFF = 1000  # words a side
+_ANCHOR_GRAM = 3  # words in an anchor: a word sequence found once on each side
+_ANCHOR_EVERY = 400  # words between cuts
+
+
+def _matching_blocks(x: Sequence[str], y: Sequence[str]) -> list[difflib.Match]:
+    """difflib's matching blocks of ``x`` and ``y`` (junk: stopwords), in near-linear time.
+
+    Ranges longer than :data:`LONG_DIFF` are cut where a word trigram found once
+    on each side lines up (patience diff's anchors, in order on both sides), and
+    the pieces are matched one by one; shorter ranges go to difflib whole, as before.
+    """
+    def blocks_of(xs, ys):
+        return difflib.SequenceMatcher(lambda w: w in STOPWORDS, xs, ys, autojunk=False).get_matching_blocks()
+
+    if max(len(x), len(y)) <= LONG_DIFF:
+        return blocks_of(x, y)
+    out: list[difflib.Match] = []
+    pi = pj = 0
+    for ci, cj in _anchor_cuts(x, y) + [(len(x), len(y))]:
+        for m in blocks_of(x[pi:ci], y[pj:cj])[:-1]:
+            if out and out[-1].a + out[-1].size == pi + m.a and out[-1].b + out[-1].size == pj + m.b:
+                out[-1] = difflib.Match(out[-1].a, out[-1].b, out[-1].size + m.size)  # joined across a cut
+            else:
+                out.append(difflib.Match(pi + m.a, pj + m.b, m.size))
+        pi, pj = ci, cj
+    out.append(difflib.Match(len(x), len(y), 0))
+    return out
+
+
+def _anchor_cuts(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int]]:
+    """Positions ``(i, j)``, increasing on both sides and about :data:`_ANCHOR_EVERY`
+    words apart, where the same trigram starts and occurs nowhere else on either side."""
+    def once(seq) -> dict[tuple[str, ...], int]:
+        at: dict[tuple[str, ...], int] = {}
+        for k in range(len(seq) - _ANCHOR_GRAM + 1):
+            gram = tuple(seq[k : k + _ANCHOR_GRAM])
+            at[gram] = -1 if gram in at else k
+        return at
+
+    in_y = once(y)
+    pairs = sorted((i, in_y.get(g, -1)) for g, i in once(x).items() if i >= 0 and in_y.get(g, -1) >= 0)
+    # The longest run of pairs increasing in j (patience sorting), so the cuts never cross.
+    tails: list[int] = []  # tails[k]: index into pairs of the smallest end of a run of length k + 1
+    back = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        pos = _bisect_tails(pairs, tails, j)
+        back[k] = tails[pos - 1] if pos else -1
+        if pos == len(tails):
+            tails.append(k)
+        else:
+            tails[pos] = k
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    cuts: list[tuple[int, int]] = []
+    last_i = last_j = 0
+    for i, j in reversed(chain):
+        if i - last_i >= _ANCHOR_EVERY and j > last_j:
+            cuts.append((i, j))
+            last_i, last_j = i, j
+    return cuts
+
+
+def _bisect_tails(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    """bisect_left of ``j`` in the j-values of ``tails`` (ascending), without building the list."""
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def _diff(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, depth: int) -> list[Change]:
     """Diff tokens ``i1:i2`` of ``a`` against ``j1:j2`` of ``b``; each gap between matches is a unit."""
-    matcher = difflib.SequenceMatcher(
-        lambda w: w in STOPWORDS, a.words[i1:i2], b.words[j1:j2], autojunk=False
-    )
-    blocks = matcher.get_matching_blocks()
+    blocks = _matching_blocks(a.words[i1:i2], b.words[j1:j2])
     aligned = {i1 + m.a + k: j1 + m.b + k for m in blocks for k in range(m.size)}
     out: list[Change] = []
     pa, pb = i1, j1
@@ -336,7 +449,7 @@ def _unit(
     if _same_words(wa, wb):
         return []
     signals_same = _negations(wa) == _negations(wb) and _hedges(a, i1, i2) == _hedges(b, j1, j2)
-    if signals_same and _moved(wa, a.words, b.words) and _moved(wb, b.words, a.words):
+    if signals_same and _moved(wa, a.base_counts, b.base_counts) and _moved(wb, b.base_counts, a.base_counts):
         return []
     kind = _kind(a, b, i1, i2, j1, j2)
     if kind is None:
@@ -387,7 +500,7 @@ def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tupl
             if n:
                 hits += range(i, min(hi, i + n))
     elif kind == "date":
-        elsewhere = _dates(other.words)
+        elsewhere = other.dates
         hits = [i for i in range(lo, hi) if _date_item(words, i) and _date_item(words, i) not in elsewhere]
         if hits:  # "the day before", "this week"
             first, last = min(hits), max(hits)
@@ -522,13 +635,15 @@ _CANON = {
 }
 
 
-def _moved(words: Sequence[str], own: Sequence[str], other: Sequence[str]) -> bool:
-    """Whether every content word of ``words`` is as frequent on the other side (a move)."""
+def _moved(words: Sequence[str], own: Counter, other: Counter) -> bool:
+    """Whether every content word of ``words`` is as frequent on the other side (a move).
+
+    ``own`` and ``other`` count the words of the two passages (:attr:`_Side.base_counts`).
+    """
     content = [_base(w) for w in words if w not in STOPWORDS]
     if not content:
         return True
-    have, want = Counter(_base(w) for w in other), Counter(_base(w) for w in own)
-    return all(have[w] >= want[w] for w in content)
+    return all(other[w] >= own[w] for w in content)
 
 
 def _base(word: str) -> str:
@@ -546,7 +661,7 @@ def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind 
     if _hedges(a, i1, i2) != _hedges(b, j1, j2):
         return "hedge"
     da, db = _dates_in(a, i1, i2), _dates_in(b, j1, j2)
-    moved_a, moved_b = da - _dates(b.words), db - _dates(a.words)  # a date said elsewhere moved
+    moved_a, moved_b = da - b.dates, db - a.dates  # a date said elsewhere moved
     if (moved_a or moved_b) and (da and db or short) and not _same_day(a, b, i1, i2, j1, j2):
         return "date"
     if _verbs(wa) != _verbs(wb):

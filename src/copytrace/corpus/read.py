@@ -69,17 +69,30 @@ def read_corpus(path: str | Path) -> Iterator[Document | Reject]:
         if kind_of(root) is None:
             raise InputError(str(path), f"not a corpus file (expected a directory or one of {', '.join(RECORD_SUFFIXES)})")
         files = [root]
-    seen: set[str] = set()
+    seen: dict[str, tuple[str, str]] = {}  # id → (where the kept record is, its content hash)
     for file in files:
         rel = file.relative_to(root) if root.is_dir() else Path(file.name)
         for item in _read_file(file, rel):
             if isinstance(item, Document):
+                line = item.meta.get("_line")
                 if item.id in seen:
-                    yield Reject(str(file), item.meta.get("_line"), f"duplicate id {item.id!r}", item.id)
+                    yield Reject(str(file), line, _duplicate_reason(item, *seen[item.id]), item.id)
                     continue
-                seen.add(item.id)
+                seen[item.id] = (f"{file}:{line}" if line is not None else str(file), item.content_hash)
                 item.meta.pop("_line", None)
             yield item
+
+
+def _duplicate_reason(item: Document, kept_at: str, kept_hash: str) -> str:
+    """Why a record is set aside for its id, naming the record kept in its place.
+
+    The corpus is streamed, so the first record read with an id is the one kept:
+    files in path order, records in file order. When the texts differ the user
+    must check which is genuine, since the kept one may be the impostor.
+    """
+    same = "same text" if item.content_hash == kept_hash else "different text: check which one is genuine"
+    return (f"duplicate id {item.id!r}: {kept_at} has it and is kept, because the first record read "
+            f"with an id wins (files in path order, then line order); {same}")
 
 
 def kind_of(path: Path) -> str | None:

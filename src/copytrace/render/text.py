@@ -8,11 +8,17 @@ a  ↔  b: wholly derived (score 0.94, direction: unknown)
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 from ..comparison import Comparison
 from ..types import Span
 from .what_changed import what_changed_section
+
+# Control characters (ESC starting an ANSI sequence, CR, BEL, the C1 range with its
+# one-byte CSI) would act on the terminal instead of being shown: an article could
+# recolour, rewrite or clear the user's screen. They are printed as escapes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 LABELS = {"wholly": "wholly derived", "partially": "partially derived", "non": "not derived"}
 
@@ -32,7 +38,16 @@ def render_text(c: Comparison, width: int = 100) -> str:
     if c.passages:
         lines += _side_by_side(c, width)
     lines += ["", what_changed_section(c, width)]
-    return "\n".join(lines).rstrip() + "\n"
+    return terminal_safe("\n".join(lines).rstrip() + "\n")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters (but newline and tab) shown as ``\\xNN``.
+
+    >>> terminal_safe("red \\x1b[31malert\\x1b[0m")
+    'red \\\\x1b[31malert\\\\x1b[0m'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _direction(c: Comparison) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -32,13 +33,13 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..document import Document, check_text, load_bytes
+from ..document import MAX_CHARS, Document, check_text, load_bytes
 from ..errors import InputError
 from .story import StoryMap
 
 log = logging.getLogger("copytrace.server")
 STATIC = Path(__file__).parent / "static"
-MAX_TEXT = 2_000_000  # characters in one article
+MAX_TEXT = MAX_CHARS  # characters in one article, as everywhere (copytrace.document.MAX_CHARS)
 MAX_BODY = 10_000_000  # bytes in one request: two articles plus metadata and encoding overhead
 MAX_BATCH = 1_000  # documents in one POST /documents
 
@@ -91,14 +92,17 @@ class DocumentsIn(BaseModel):
 
 _meta = TypeAdapter(DocumentIn)
 
-# The models' Rust tokenizers fail ("Already borrowed") when two threads use one at
-# once, so requests take turns through the pipeline; on 2 cores, torch's own threads
-# keep the CPUs busy anyway. Parsing, validation and I/O stay concurrent.
-_pipeline = threading.Lock()
+# A few requests run through the pipeline at once, so one long comparison (a
+# 500k-character text takes tens of seconds) does not stall every short one behind
+# it. The models guard their own tokenizers (embed.Encoder, static.StaticEncoder)
+# and the archive its database (Index), so workers share them safely.
+PIPELINE_WORKERS = max(2, min(4, os.cpu_count() or 2))
+_pipeline = threading.BoundedSemaphore(PIPELINE_WORKERS)
 
 
 def _one_at_a_time(fn):
-    """``fn`` under the pipeline lock; a bug inside it becomes a JSON 500, not a dropped connection."""
+    """``fn`` in one of the pipeline's worker slots; a bug inside it becomes a JSON 500
+    without the exception's text (that goes to the server log), not a dropped connection."""
 
     def locked(*args, **kwargs):
         with _pipeline:
@@ -106,12 +110,38 @@ def _one_at_a_time(fn):
                 return fn(*args, **kwargs)
             except (InputError, HTTPException):
                 raise
-            except Exception as exc:
+            except Exception:
                 # Re-raised past the app, uvicorn would close the connection; answer instead.
                 log.exception("pipeline failed")
-                raise HTTPException(500, f"internal error: {type(exc).__name__}: {exc}") from None
+                raise HTTPException(500, INTERNAL_ERROR) from None
 
     return locked
+
+
+# What a client learns of a bug: that it happened. The exception text can hold
+# paths, article text or internals; the traceback goes to the server log.
+INTERNAL_ERROR = "internal error (logged on the server)"
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: one readable line, and for 422 the list of problems."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = Field(None, description="422 only: each problem with its location")
+
+
+_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": what}
+    for status, what in {
+        400: "Bad input (not an article: empty, binary, undecodable)",
+        404: "No such document",
+        413: "Text or request body over the size limit",
+        415: "Content type is neither application/json nor multipart/form-data",
+        422: "Wrong field types or values",
+        500: "Internal error",
+        503: "No archive configured",
+    }.items()
+}
 
 
 def create_app(db: str | Path | None = None, *, model: str | None = None, warm: bool = True,
@@ -145,6 +175,7 @@ def create_app(db: str | Path | None = None, *, model: str | None = None, warm: 
         version="0.1.0",
         summary="How a news story travelled: reused passages, paraphrases, changed facts, credits.",
         lifespan=lifespan,
+        responses=_ERROR_RESPONSES,  # documented on every operation; replaces FastAPI's 422 schema
     )
     app.state.index = None
     app.state.model = model
@@ -240,11 +271,8 @@ def _routes(app: FastAPI) -> None:
         """
         index = _index(app)
         found = await _archive_clusters(app)
-        page = []
-        for c in found[offset : offset + limit]:
-            docs = {m: index.get(m) for m in c["members"]}
-            page.append({**c, "members": [docs[m].describe() for m in c["members"]]})
-        return {"total": len(found), "offset": offset, "clusters": page}
+        # Every archive read is SQLite I/O: in a worker thread, never on the event loop.
+        return await run_in_threadpool(_clusters_page, index, found, limit, offset)
 
     @app.get("/clusters/{cluster_id}", response_model=StoryMap)
     async def cluster_map(cluster_id: int, bundle: bool | None = None,
@@ -281,11 +309,20 @@ def _routes(app: FastAPI) -> None:
 async def _archive_clusters(app: FastAPI) -> list[dict[str, Any]]:
     """The archive's clusters, computed again only when the archive has changed in size."""
     index = _index(app)
-    size = len(index)
+    size = await run_in_threadpool(len, index)
     cached = app.state.clusters
     if cached is None or cached[0] != size:
         cached = app.state.clusters = (size, await run_in_threadpool(_one_at_a_time(index.clusters)))
     return cached[1]
+
+
+def _clusters_page(index, found: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    """One page of /clusters with each member described (blocking: run it in a worker thread)."""
+    page = []
+    for c in found[offset : offset + limit]:
+        docs = {m: index.get(m) for m in c["members"]}
+        page.append({**c, "members": [docs[m].describe() for m in c["members"]]})
+    return {"total": len(found), "offset": offset, "clusters": page}
 
 
 async def _compare_input(request: Request) -> tuple[Document, Document, bool]:
@@ -356,8 +393,9 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
-        # Still JSON with a message; the traceback goes to the server log.
-        return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
+        # Still JSON with a message; the traceback goes to the server log, not to the client.
+        log.error("request failed: %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"detail": INTERNAL_ERROR}, status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
