@@ -20,8 +20,8 @@ from .types import Span
 
 # A word: letters/digits with inner apostrophes ("Iran’s"), or a number with
 # separators ("1,000", "3.5"). Hyphens split words so "Iran-backed" aligns with
-# "Iranian-backed" on its second half.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# "Iranian-backed" on its second half. Public: the pair scorer splits sentences alike.
+TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -181,7 +181,7 @@ def segment(text: str) -> Segmented:
     words: list[str] = []
     sentence_of: list[int] = []
     s = 0
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         start = m.start()
         while s < len(sentences) - 1 and start >= sentences[s].end:
             s += 1

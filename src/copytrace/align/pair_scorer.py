@@ -43,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from ..segment import _TOKEN, normalise
+from ..segment import TOKEN, normalise
 from ..words import FUNCTION_WORDS, NEGATIONS
 
 MODEL_FILE = "paraphrase.json"
@@ -91,7 +91,7 @@ def prepare(
     without it.
     """
     if surface is None:
-        surface = [m.group() for m in _TOKEN.finditer(text)]
+        surface = [m.group() for m in TOKEN.finditer(text)]
     if words is None:
         words = [normalise(w) for w in surface]
     words = tuple(words)
