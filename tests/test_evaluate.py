@@ -167,7 +167,7 @@ def test_unknown_dataset():
 
 
 def test_the_module_command_is_the_cli_eval(capsys):
-    from copytrace.evaluate.run import main
+    from copytrace.evaluate.__main__ import main
 
     with pytest.raises(SystemExit) as stop:
         main(["meter", str(DATA), "--seed", "3"])

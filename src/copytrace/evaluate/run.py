@@ -391,14 +391,3 @@ def scan_clusters(path, *, paraphrase=True) -> tuple[dict[str, str], int]:
         with open(Path(out) / "clusters.jsonl", encoding="utf-8") as f:
             rows = [json.loads(line) for line in f]
     return {d: f"c{row['cluster']}" for row in rows for d in row["members"]}, result.candidates["aligned"]
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m copytrace.evaluate.run DATASET PATH [options]``: the same as ``copytrace eval``."""
-    from ..cli import main as cli_main
-
-    cli_main(["eval", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    main()
