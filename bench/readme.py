@@ -5,7 +5,7 @@
     python bench/readme.py --check         # exit 1 if README.md is not what the results say
 
 Inputs: ``bench/quality-<dataset>.json`` — ``EvalReport.to_dict()``, as written by
-``copytrace eval DATASET PATH --format json -o …`` or by ``--eval`` here (``bench/quality.json``
+``copytrace eval DATASET PATH --json …`` or by ``--eval`` here (``bench/quality.json``
 holding one report or a list of them is read too); ``bench/results.json`` from
 ``python -m bench``; the verdict model's own figures from ``src/copytrace/models/verdict.json``
 (written by ``training/verdict.py``). The tables go between

@@ -70,3 +70,17 @@ def test_malformed_pairs_line_names_the_line(seeds, tmp_path):
     pairs.write_text('{"a": "000", "b": "000"}\n{"a": \n', encoding="utf-8")
     r = run("compare", "--pairs", pairs, "--docs", docs, "-o", tmp_path / "o.jsonl")
     assert r.returncode == 2 and f"{pairs}:2" in r.stderr and "malformed JSON" in r.stderr
+
+
+def test_scan_prints_a_summary_or_json(seed_paths, tmp_path):
+    corpus = seed_paths[0].parent  # the seed pair: one partially derived pair
+    r = run("scan", corpus, "-o", tmp_path / "out", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["documents"] == 2 and d["pairs"] == 1 and d["labels"] == {"partially": 1} and d["clusters"] == 1
+    assert Path(d["files"]["report.html"]).exists()
+
+    r = run("scan", corpus, "-o", tmp_path / "out2", "--no-align")
+    assert r.returncode == 0, r.stderr
+    assert "ScanResult" not in r.stdout + r.stderr
+    assert r.stdout.startswith("read 2 documents") and str(tmp_path / "out2" / "report.html") in r.stdout

@@ -158,9 +158,17 @@ def test_generic_pairs_and_clusters(tmp_path):
     r = evaluate("generic", tmp_path)
     clustering = r.notes["clustering"]
     assert clustering["f1"] == 1.0 and clustering["ari"] == 1.0
-    assert r.notes["pairs compared"] == 1  # z shares no trigram with the others
+    assert r.notes["pairs compared"] == 1  # the scan finds z no candidate of the others
 
 
 def test_unknown_dataset():
     with pytest.raises(InputError, match="unknown dataset"):
         evaluate("meter", DATA)
+
+
+def test_the_module_command_is_the_cli_eval(capsys):
+    from copytrace.evaluate.__main__ import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["meter", str(DATA), "--seed", "3"])
+    assert stop.value.code == 2 and "unknown dataset" in capsys.readouterr().err

@@ -205,3 +205,17 @@ def test_furniture_shared_by_many_articles_makes_no_pairs(tmp_path):
     found = {frozenset((p["a"], p["b"])) for p in read_jsonl(tmp_path / "out" / "pairs.jsonl")}
     assert frozenset((sources[0]["id"], "copy-of-0")) in found
     assert found == {frozenset((sources[0]["id"], "copy-of-0"))}, found
+
+
+def test_the_summary_says_what_was_found_and_where(tmp_path):
+    from copytrace.corpus.scan import ScanResult
+
+    result = ScanResult(tmp_path, 1200, 3, 10, {"lsh": 40, "total": 40, "aligned": 30}, 25, 9,
+                        {"read": 1.25, "align": 2.5}, errors=1, labels={"partially": 20, "wholly": 5})
+    text = result.summary()
+    assert text.splitlines()[0] == "read 1,200 documents, 3 rejected (rejects.jsonl), 10 exact duplicates"
+    assert "25 reuse pairs (20 partially, 5 wholly) in 9 clusters; 1 comparisons failed" in text
+    assert "took 3.8 s" in text and str(tmp_path / "report.html") in text
+    d = result.to_dict()
+    assert d["labels"] == {"partially": 20, "wholly": 5} and d["files"]["pairs.jsonl"] == str(tmp_path / "pairs.jsonl")
+    assert json.loads(json.dumps(d)) == d

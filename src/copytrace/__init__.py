@@ -10,12 +10,18 @@
 The public API is five names: :func:`compare`, :class:`Document`,
 :class:`Comparison`, :class:`Index` (the archive) and :func:`scan` (a corpus).
 """
+from importlib.metadata import PackageNotFoundError, version
+
 from .comparison import Comparison
 from .document import Document, load
 from .errors import InputError
 
 __all__ = ["compare", "Document", "Comparison", "Index", "scan", "load", "InputError"]
-__version__ = "0.1.0"
+# pyproject.toml holds the version; a source tree that was never installed has none to read.
+try:
+    __version__ = version("copytrace")
+except PackageNotFoundError:
+    __version__ = "0+unknown"
 
 
 def __getattr__(name: str):

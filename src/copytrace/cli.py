@@ -139,7 +139,8 @@ def write_atomic(output: Path, text: str) -> None:
 @click.option("--no-align", is_flag=True, help="Candidates and clusters only: skip the full comparison of each pair.")
 @click.option("--verdict-model", type=click.Path(path_type=Path), default=None,
               help="A verdict model made by 'copytrace fit' (default: the shipped one).")
-def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no_align, verdict_model) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object (counts, times, files).")
+def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no_align, verdict_model, as_json) -> None:
     """Find every reuse pair, duplicate cluster and who copied whom in CORPUS."""
     from . import scan as run_scan
 
@@ -148,7 +149,7 @@ def scan(corpus, out_dir, engine, master, no_lexical, no_semantic, threshold, no
     result = run_scan(corpus, out_dir, engine=engine, master=master, lexical=not no_lexical,
                       semantic=not no_semantic, threshold=threshold, align=not no_align,
                       verdict_model=verdict_model)
-    click.echo(str(result), err=True)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.summary())
 
 
 @cli.group()
@@ -224,15 +225,18 @@ def fit(labels, output, docs, folds, model) -> None:
 @click.argument("dataset")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--folds", default=10, show_default=True, help="Cross-validation folds for calibration.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the stratified fold split.")
+@click.option("--lexical", is_flag=True, help="Skip the sentence model (verbatim alignment only).")
+@click.option("--model", default=None, help="Another sentence-transformers model (name or local path).")
 @click.option("--json", "as_json", type=click.Path(path_type=Path), help="Also write the figures as JSON.")
-def evaluate(dataset, path, folds, as_json) -> None:
+def evaluate(dataset, path, folds, seed, lexical, model, as_json) -> None:
     """The metrics of copytrace on a public corpus: clough-stevenson, msrp, or generic."""
     from .evaluate.run import evaluate as run_eval
 
-    report = run_eval(dataset, path, folds=folds)
-    sys.stdout.write(report.render())
+    report = run_eval(dataset, path, folds=folds, seed=seed, model=model, paraphrase=not lexical)
+    sys.stdout.write(report.render() + "\n")
     if as_json:
-        as_json.write_text(json.dumps(report.to_dict(), indent=2), encoding="utf-8")
+        _write(json.dumps(report.to_dict(), indent=2) + "\n", as_json)
 
 
 if __name__ == "__main__":

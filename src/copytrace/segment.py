@@ -20,14 +20,14 @@ from .types import Span
 
 # A word: letters/digits with inner apostrophes ("Iran’s"), or a number with
 # separators ("1,000", "3.5"). Hyphens split words so "Iran-backed" aligns with
-# "Iranian-backed" on its second half.
+# "Iranian-backed" on its second half. Public: the pair scorer splits sentences alike.
 #
 # Invisible characters (zero-width space/joiners, word joiner, BOM, soft hyphen)
 # inside a word stay inside it: "con\u200bfirmed" is one token spanning all its
 # characters in the text, and its normalised form drops them, so a copy salted
 # with them still matches the original word for word.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_TOKEN = re.compile(
+TOKEN = re.compile(
     rf"\d+(?:(?:[.,]|[{INVISIBLE}]+)\d+)*|[^\W_]+(?:(?:['’]|[{INVISIBLE}]+)[^\W_]+)*", re.UNICODE
 )
 _DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
@@ -253,7 +253,7 @@ def segment(text: str) -> Segmented:
     words: list[str] = []
     sentence_of: list[int] = []
     s = 0
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         start = m.start()
         while s < len(sentences) - 1 and start >= sentences[s].end:
             s += 1

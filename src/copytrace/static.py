@@ -30,6 +30,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .weights import DEFAULT_SHA256, file_sha256, shipped_model_dir
+
 DIMS = 256
 
 _lock = threading.Lock()
@@ -78,15 +80,11 @@ def get_static(source: Path | str | None = None, source_sha256: str | None = Non
     weights missing, cache not writable): callers then use the transformer alone.
     """
     if source is None:
-        from .embed import DEFAULT_SHA256, _shipped_model_dir
-
-        source, source_sha256 = _shipped_model_dir(), DEFAULT_SHA256
+        source, source_sha256 = shipped_model_dir(), DEFAULT_SHA256
         if source is None:
             return None
     source = Path(source)
     if source_sha256 is None:
-        from .embed import file_sha256
-
         source_sha256 = file_sha256(source / "model.safetensors")
     target = model_dir(source_sha256)
     with _lock:  # one distillation and one load per process

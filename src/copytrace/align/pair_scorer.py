@@ -43,20 +43,18 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from ..segment import _TOKEN, normalise
+from ..segment import TOKEN, normalise
+from ..words import FUNCTION_WORDS, NEGATIONS
 
 MODEL_FILE = "paraphrase.json"
 
-# Function words and reporting verbs: sharing them says nothing about meaning.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers him his how i if in into is it its itself just me more most my no nor not
-    now of off on once only or other our ours out over own same she should so some such than that the
-    their theirs them then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your said says say told""".split()
+# Function words and reporting verbs: sharing them says nothing about meaning. The
+# paraphrase model (models/paraphrase.json) was trained on features over exactly this
+# set, so its additions to the shared list stay until the model is retrained.
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """above again am because below could doing down few further having hers how if itself no nor not
+    now off once only ours out own same some too up why said says say told""".split()
 )
-NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
 _DIGIT = re.compile(r"\d")
 
 
@@ -93,7 +91,7 @@ def prepare(
     without it.
     """
     if surface is None:
-        surface = [m.group() for m in _TOKEN.finditer(text)]
+        surface = [m.group() for m in TOKEN.finditer(text)]
     if words is None:
         words = [normalise(w) for w in surface]
     words = tuple(words)

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 
 from ..segment import Segmented
 from ..types import Span
+from ..words import MONTHS, WEEKDAYS
 
 _CAP = r"(?:[A-Z][\w'’.&-]*|[A-Z]\.)"
 # A proper name: capitalised words, with "of"/"the"/"and" inside ("Department of
@@ -77,9 +78,7 @@ _NOT_A_NAME = {
     "the", "a", "an", "that", "this", "these", "those", "it", "he", "she", "they", "we", "i", "you",
     "and", "but", "or", "so", "yet", "also", "meanwhile", "however", "earlier", "later", "then",
     "yesterday", "today", "tonight", "just", "in", "on", "at", "after", "before", "when", "while",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "last", "next", "his", "her", "their", "its", "our",
+    "last", "next", "his", "her", "their", "its", "our", *WEEKDAYS, *MONTHS,
 }
 
 

@@ -53,16 +53,13 @@ from rapidfuzz import fuzz
 
 from ..segment import Segmented
 from ..types import Change, ChangeKind, Passage, Span
+from ..words import FUNCTION_WORDS, MONTH_ABBREVIATIONS, MONTHS, NEGATIONS, WEEKDAYS
 
-STOPWORDS = frozenset(
-    """a an the and or but of in on at to for from by with as into onto upon over under
-    that this these those which who whom whose what when where while than then so such
-    is are was were be been being has have had do does did will would shall should can
-    it its it's they them their theirs he him his she her we us our you your i me my
-    there here also just even very more most much many other another each both all any
-    after before during since until against between among about around through within""".split()
+# Words the diff passes over: the shared function words and a few more that are
+# never the fact that changed (the change tests were written against this set).
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """onto upon whose shall it's us even much many another since among around within""".split()
 )
-NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
 # Hedges that qualify anything ("reportedly killed") ...
 HEDGE_WORDS = frozenset(
     """reportedly allegedly apparently possibly probably likely purportedly seemingly
@@ -89,10 +86,9 @@ _UNITS = {
 _SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000,
            "million": 1_000_000, "millions": 1_000_000, "billion": 10**9, "billions": 10**9,
            "trillion": 10**12}
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_WEEKDAYS = list(WEEKDAYS)
 # "May" the month is told from "may" the hedge by context (see _reading).
-_MONTHS = ("january february march april May june july august september october november december "
-           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_MONTHS = [m.capitalize() if m == "may" else m for m in MONTHS] + list(MONTH_ABBREVIATIONS)
 DATE_WORDS = frozenset(
     _WEEKDAYS + [w + "'s" for w in _WEEKDAYS] + _MONTHS
     + """today tonight yesterday tomorrow yesterday's today's morning afternoon evening night

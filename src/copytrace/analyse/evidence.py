@@ -24,6 +24,7 @@ from rapidfuzz.distance import Indel
 from ..segment import Segmented
 from ..types import Passage, Span
 from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
+from ..words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 from .coverage import covered_share, word_mask
 
 # Words that start a sentence or a quotation are capitalised for grammar, not as names.
@@ -32,10 +33,7 @@ _NOT_NAMES = frozenset(
     those there here his her their our my your mr mrs ms dr when while after before since until however
     meanwhile also still yet so then""".split()
 )
-_MONTHS = frozenset(
-    """january february march april may june july august september october november december jan feb mar apr
-    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday""".split()
-)
+_MONTHS = frozenset(MONTHS + MONTH_ABBREVIATIONS + WEEKDAYS)
 _DIGIT = re.compile(r"\d")
 # Facts just outside a passage still belong to it: verbatim passages stop at the changed figure.
 FACT_MARGIN = 2

@@ -28,7 +28,9 @@ import numpy as np
 # 0.05 with p ~ 0.15. On the planted 10k BBC corpus (bench/scan.py) 42 bands of 3
 # missed rewrites at Jaccard 0.25-0.37 (cluster recall 0.997); 64 x 2 finds every
 # planted pair for 39% more raw candidates, which the Jaccard estimate or the
-# comparison then sorts out cheaply. The archive index uses the same banding.
+# comparison then sorts out cheaply. The archive index (copytrace.index) uses the same
+# banding: a query must also find articles that reuse only part of another (the seed
+# pair shares 19% of its shingles).
 BANDS, ROWS = 64, 2
 # Estimated shingle Jaccard that counts as a duplicate without comparison (a scan
 # with align=False, the archive's clusters). The estimate from 128 values has sd
@@ -38,7 +40,10 @@ BANDS, ROWS = 64, 2
 DUPLICATE_JACCARD = 0.25
 MAX_BUCKET = 100  # a bucket this full holds boilerplate shared by unrelated articles, not reuse
 NEIGHBOURS = 8
-MIN_COSINE = 0.95  # static-model document vectors; below this, same-topic articles crowd in
+# Document-vector cosine (static model) that makes a candidate; below it, same-topic
+# articles crowd in. Measured on 600 BBC articles: unrelated pairs reach 0.93 at the
+# 99.9th percentile; planted rewrites 0.97 at their 10th percentile, the seed pair 0.96.
+MIN_COSINE = 0.95
 _SPACE = re.compile(r"\s+")
 
 
@@ -108,8 +113,10 @@ def unique_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
     return np.unique(arr, axis=0)
 
 
-def jaccard_estimate(sig: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-    """Fraction of equal signature values for each pair."""
+def jaccard_estimate(sig: np.ndarray, pairs: np.ndarray | Sequence[tuple[int, int]]) -> np.ndarray:
+    """MinHash estimate of shingle Jaccard: the fraction of equal signature values,
+    one per pair ``(i, j)`` of rows of ``sig``."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     if not len(pairs):
         return np.zeros(0)
     return (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)

@@ -28,6 +28,7 @@ import json
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -68,10 +69,33 @@ class ScanResult:
     clusters: int
     seconds: dict[str, float] = field(default_factory=dict)
     errors: int = 0  # candidate pairs whose comparison failed (errors.jsonl)
+    labels: dict[str, int] = field(default_factory=dict)  # pairs by verdict label ("candidate" without align)
 
     @property
     def files(self) -> dict[str, Path]:
         return {n: self.out_dir / n for n in OUTPUTS}
+
+    def to_dict(self) -> dict:
+        """The counts, stage times and output files, for a script (``copytrace scan --json``)."""
+        return {
+            "out_dir": str(self.out_dir), "documents": self.documents, "rejects": self.rejects,
+            "exact_duplicates": self.exact_duplicates, "candidates": self.candidates, "pairs": self.pairs,
+            "labels": self.labels, "clusters": self.clusters, "errors": self.errors,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "files": {k: str(v) for k, v in self.files.items()},
+        }
+
+    def summary(self) -> str:
+        """A few lines for a person: what was read, what was found, how long, where it is."""
+        labels = ", ".join(f"{n:,} {label}" for label, n in sorted(self.labels.items(), key=lambda x: (-x[1], x[0])))
+        rejected = f", {self.rejects:,} rejected (rejects.jsonl)" if self.rejects else ""
+        failed = f"; {self.errors:,} comparisons failed (errors.jsonl)" if self.errors else ""
+        return "\n".join([
+            f"read {self.documents:,} documents{rejected}, {self.exact_duplicates:,} exact duplicates",
+            f"found {self.pairs:,} reuse pairs{f' ({labels})' if labels else ''} in {self.clusters:,} clusters{failed}",
+            f"took {sum(self.seconds.values()):.1f} s; report: {self.out_dir / 'report.html'}",
+            f"pairs and clusters: {self.out_dir}/{{pairs,clusters}}.{{jsonl,parquet}}",
+        ])
 
 
 def scan(
@@ -220,8 +244,9 @@ def scan(
         runner.close()
         runner = None
         shutil.rmtree(work, ignore_errors=True)
+        labels = dict(Counter(r["label"] for r in records))
         return ScanResult(out, n, n_rejects, int(n - len(reps)), candidates, len(records), len(cluster_rows),
-                          seconds, errors=n_errors)
+                          seconds, errors=n_errors, labels=labels)
     except BaseException:
         # Ctrl-C or a failure: stop workers, leave only the work dir's partial files behind.
         if runner is not None:

@@ -1,4 +1,8 @@
-"""Standard metrics for classification and clustering, in plain NumPy.
+"""Standard metrics for classification and clustering: scikit-learn's, held in copytrace's report types.
+
+scikit-learn computes every figure; this module checks the inputs (an unknown
+label is an error, not a silent extra class) and keeps them in the shapes the
+evaluation reports print and write.
 
 >>> s = classification(["cut", "non", "non"], ["cut", "cut", "non"], labels=["cut", "non"])
 >>> s.accuracy, round(s.macro_f1, 3)
@@ -17,31 +21,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn import metrics as sk
 
 
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def _same_length(y_true: Sequence[Hashable], y_pred: Sequence[Hashable]) -> None:
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
 
 
 def confusion_matrix(y_true: Sequence[Hashable], y_pred: Sequence[Hashable], labels: Sequence[Hashable]) -> np.ndarray:
     """Counts with rows = true label and columns = predicted label, in ``labels`` order."""
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
-    index = {label: i for i, label in enumerate(labels)}
-    unknown = {y for y in (*y_true, *y_pred) if y not in index}
+    _same_length(y_true, y_pred)
+    unknown = {y for y in (*y_true, *y_pred) if y not in set(labels)}
     if unknown:
         raise ValueError(f"labels not in {list(labels)}: {sorted(map(str, unknown))}")
-    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    np.add.at(matrix, ([index[y] for y in y_true], [index[y] for y in y_pred]), 1)
-    return matrix
+    if not len(y_true):  # scikit-learn refuses empty input; no predictions count nothing
+        return np.zeros((len(labels), len(labels)), dtype=np.int64)
+    return sk.confusion_matrix(list(y_true), list(y_pred), labels=list(labels)).astype(np.int64)
 
 
 def accuracy(y_true: Sequence[Hashable], y_pred: Sequence[Hashable]) -> float:
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
-    if not len(y_true):
-        return 0.0
-    return sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true)
+    _same_length(y_true, y_pred)
+    return float(sk.accuracy_score(list(y_true), list(y_pred))) if len(y_true) else 0.0
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,12 @@ def classification(y_true: Sequence[Hashable], y_pred: Sequence[Hashable], label
     A class never predicted has precision 0 (scikit-learn's ``zero_division=0``).
     """
     matrix = confusion_matrix(y_true, y_pred, labels)
-    per_class = {}
-    for i, label in enumerate(labels):
-        tp = matrix[i, i]
-        predicted, actual = matrix[:, i].sum(), matrix[i, :].sum()
-        precision = float(tp / predicted) if predicted else 0.0
-        recall = float(tp / actual) if actual else 0.0
-        per_class[label] = ClassScores(precision, recall, _f1(precision, recall), int(actual))
+    if not len(y_true):
+        return Classification(tuple(labels), matrix, {label: ClassScores(0.0, 0.0, 0.0, 0) for label in labels})
+    scores = sk.precision_recall_fscore_support(list(y_true), list(y_pred), labels=list(labels), zero_division=0)
+    per_class = {
+        label: ClassScores(float(p), float(r), float(f), int(n)) for label, p, r, f, n in zip(labels, *scores)
+    }
     return Classification(tuple(labels), matrix, per_class)
 
 
@@ -111,18 +111,11 @@ def binary_f1(y_true: Sequence[int], y_pred: Sequence[int]) -> float:
 # -- clusterings -----------------------------------------------------------------------
 
 
-def _pairs_together(counts: np.ndarray) -> float:
-    return float((counts * (counts - 1) / 2).sum())
-
-
-def _contingency(a: Sequence[Hashable], b: Sequence[Hashable]) -> np.ndarray:
+def _as_labels(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[list[str], list[str]]:
+    """Cluster names as strings (a clustering may mix ids and names), checked for equal length."""
     if len(a) != len(b):
         raise ValueError(f"clusterings of different lengths: {len(a)} and {len(b)}")
-    _, ia = np.unique(np.asarray([str(x) for x in a]), return_inverse=True)
-    _, ib = np.unique(np.asarray([str(x) for x in b]), return_inverse=True)
-    table = np.zeros((ia.max(initial=-1) + 1, ib.max(initial=-1) + 1), dtype=np.int64)
-    np.add.at(table, (ia, ib), 1)
-    return table
+    return [str(x) for x in a], [str(x) for x in b]
 
 
 def adjusted_rand_index(labels_true: Sequence[Hashable], labels_pred: Sequence[Hashable]) -> float:
@@ -130,18 +123,8 @@ def adjusted_rand_index(labels_true: Sequence[Hashable], labels_pred: Sequence[H
 
     Both arguments give one cluster label per item, in the same item order.
     """
-    table = _contingency(labels_true, labels_pred)
-    n = int(table.sum())
-    if n < 2:
-        return 1.0
-    index = _pairs_together(table)
-    rows, cols = _pairs_together(table.sum(axis=1)), _pairs_together(table.sum(axis=0))
-    total = n * (n - 1) / 2
-    expected = rows * cols / total
-    maximum = (rows + cols) / 2
-    if maximum == expected:  # both partitions trivial (all singletons or one cluster)
-        return 1.0
-    return float((index - expected) / (maximum - expected))
+    a, b = _as_labels(labels_true, labels_pred)
+    return float(sk.adjusted_rand_score(a, b))
 
 
 @dataclass(frozen=True)
@@ -171,10 +154,11 @@ def pair_scores(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, 
     """
     items = list(gold)
     pred = [f"cluster {predicted[i]}" if i in predicted else f"alone {i}" for i in items]
-    table = _contingency([gold[i] for i in items], pred)
-    together = _pairs_together(table)
-    true_pairs = _pairs_together(table.sum(axis=1))
-    predicted_pairs = _pairs_together(table.sum(axis=0))
+    a, b = _as_labels([gold[i] for i in items], pred)
+    # Counts of ordered pairs: [[apart in both, together only in b], [together only in a, together in both]].
+    (_, only_pred), (only_gold, both) = sk.cluster.pair_confusion_matrix(a, b) // 2 if len(a) else ((0, 0), (0, 0))
+    together, true_pairs, predicted_pairs = int(both), int(both + only_gold), int(both + only_pred)
     precision = together / predicted_pairs if predicted_pairs else 0.0
     recall = together / true_pairs if true_pairs else 0.0
-    return PairScores(precision, recall, _f1(precision, recall), int(true_pairs), int(predicted_pairs))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairScores(precision, recall, f1, true_pairs, predicted_pairs)

@@ -359,7 +359,9 @@ def evaluate_generic(path, *, model=None, paraphrase=True) -> EvalReport:
         return EvalReport("generic", str(path), len(gold), [system],
                           headline={"system": system.name, "scheme": "3-class", "metric": "macro_f1"})
     assert data.clusters is not None
-    predicted_clusters, compared = cluster_documents(data.docs, model=model, paraphrase=paraphrase)
+    if model is not None:
+        raise InputError(f"model {model}", "clusters are scored by copytrace scan, which uses the shipped sentence model")
+    predicted_clusters, compared = scan_clusters(path, paraphrase=paraphrase)
     ids = list(data.docs)
     gold_all = [data.clusters.get(i, f"alone {i}") for i in ids]
     pred_all = [predicted_clusters.get(i, f"alone {i}") for i in ids]
@@ -372,74 +374,20 @@ def evaluate_generic(path, *, model=None, paraphrase=True) -> EvalReport:
     )
 
 
-CANDIDATE_NGRAM = 3  # documents sharing no word trigram are not compared
+def scan_clusters(path, *, paraphrase=True) -> tuple[dict[str, str], int]:
+    """The clusters ``copytrace scan`` finds in the dataset's ``docs.jsonl``.
 
-
-def cluster_documents(docs, *, model=None, paraphrase=True) -> tuple[dict[str, str], int]:
-    """Group documents whose comparison is not "non" (connected components).
-
-    Candidates are pairs sharing at least one word trigram (an inverted index),
-    so unrelated documents are never compared. Returns ``({doc id: cluster}, pairs compared)``.
+    The scan a user runs, with its defaults (candidates, verdicts, threshold,
+    clusters), so the figures measure the product. Returns ``({doc id:
+    cluster}, candidate pairs compared)``.
     """
-    from ..pipeline import compare
-    from ..segment import segment
-
-    postings: dict[tuple[str, ...], list[str]] = {}
-    for doc_id, doc in docs.items():
-        words = segment(doc.text).words
-        for gram in {words[i : i + CANDIDATE_NGRAM] for i in range(len(words) - CANDIDATE_NGRAM + 1)}:
-            postings.setdefault(gram, []).append(doc_id)
-    shared: dict[tuple[str, str], int] = {}
-    for members in postings.values():
-        if len(members) > 50:  # a trigram in this many documents is a stock phrase, not evidence
-            continue
-        for i, x in enumerate(members):
-            for y in members[i + 1 :]:
-                shared[(x, y)] = shared.get((x, y), 0) + 1
-    parent = {d: d for d in docs}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    with _bar(len(shared), "clustering") as bar:
-        for x, y in shared:
-            if compare(docs[x], docs[y], paraphrase=paraphrase, model=model).verdict.label != "non":
-                parent[root(x)] = root(y)
-            bar.update()
-    groups: dict[str, list[str]] = {}
-    for d in docs:
-        groups.setdefault(root(d), []).append(d)
-    return {d: f"c{n}" for n, members in enumerate(groups.values()) if len(members) > 1 for d in members}, len(shared)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m copytrace.evaluate.run DATASET PATH [--json FILE]`` (the CLI's ``eval`` does the same)."""
-    import argparse
     import json
+    import tempfile
 
-    parser = argparse.ArgumentParser(prog="python -m copytrace.evaluate.run", description=__doc__.splitlines()[0])
-    parser.add_argument("dataset", choices=DATASETS)
-    parser.add_argument("path", help="the corpus directory")
-    parser.add_argument("--folds", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", help="also write the report as JSON to this file")
-    args = parser.parse_args(argv)
-    try:
-        report = evaluate(args.dataset, args.path, folds=args.folds, seed=args.seed)
-    except InputError as exc:
-        print(f"copytrace: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("copytrace: interrupted", file=sys.stderr)
-        return 130
-    print(report.render())
-    if args.json:
-        Path(args.json).write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
-    return 0
+    from ..corpus.scan import scan
 
-
-if __name__ == "__main__":
-    sys.exit(main())
+    with tempfile.TemporaryDirectory(prefix="copytrace-eval-") as out:
+        result = scan(Path(path) / "docs.jsonl", out, paraphrase=paraphrase)
+        with open(Path(out) / "clusters.jsonl", encoding="utf-8") as f:
+            rows = [json.loads(line) for line in f]
+    return {d: f"c{row['cluster']}" for row in rows for d in row["members"]}, result.candidates["aligned"]

@@ -33,6 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from .. import __version__
 from ..document import MAX_CHARS, Document, check_text, load_bytes
 from ..errors import InputError
 from .story import StoryMap
@@ -172,7 +173,7 @@ def create_app(db: str | Path | None = None, *, model: str | None = None, warm: 
 
     app = FastAPI(
         title="copytrace",
-        version="0.1.0",
+        version=__version__,
         summary="How a news story travelled: reused passages, paraphrases, changed facts, credits.",
         lifespan=lifespan,
         responses=_ERROR_RESPONSES,  # documented on every operation; replaces FastAPI's 422 schema
