@@ -100,3 +100,16 @@ def test_paragraphs_copied_into_a_long_article_share_anchors_unrelated_articles_
     assert [0, 1] in pairs
     assert _jaccard(source, long_article) < 0.1  # what Jaccard alone would have missed
     assert len(pairs) <= 3, pairs
+
+
+def test_reports_filling_one_frame_with_other_figures_are_templated_a_syndicated_story_is_not():
+    from copytrace.corpus.common import template_threshold
+    from copytrace.corpus.generate import generate_wire
+
+    reports = [r["text"] for r in generate_wire(300, seed=4, origins=0.0, furniture=0.0).records]
+    story = read_sources(DATA / "bbc-sample.jsonl.gz")[3]["text"]
+    syndicated = [story + f"\n\nSyndicated to outlet {k}." for k in range(30)]  # same figures everywhere
+    sketch = _sketch(reports + syndicated, buckets=1 << 20)
+    bar = template_threshold(sketch.n_docs)
+    assert sum(sketch.templated(r, bar) for r in reports) >= 0.9 * len(reports)
+    assert not sketch.templated(syndicated[0], bar)

@@ -165,3 +165,14 @@ def test_a_pair_that_may_still_prove_a_template_is_not_settled_before_the_senten
     verbatim_only = Evidence(**{**TEMPLATE, "paraphrase_a": 0.0, "paraphrase_b": 0.0, "close_paraphrase_a": 0.0,
                                 "close_paraphrase_b": 0.0})
     assert not model.settled(verbatim_only, floor=0.5)
+
+
+def test_with_a_corpus_two_templated_reports_whose_figures_mostly_differ_are_not_derived():
+    # Scan view of two central-bank reports: the common frame is gone, the bank and the
+    # decision agree, the two figures left differ.
+    pair = dict(verbatim_a=0.48, verbatim_b=0.67, words_a=46, words_b=33, longest_run=22, long_runs=1, units=1,
+                in_order=1, facts=5, facts_differ=2, numbers=2, numbers_differ=2, longest_exact=13, identity=0.9)
+    assert judge(Evidence(**pair)).label != "non"  # without the corpus: nothing says template
+    assert judge(Evidence(**pair, templated=True)).label == "non"
+    # A copy of a templated report keeps its figures: still derived.
+    assert judge(Evidence(**{**pair, "numbers_differ": 0, "facts_differ": 0}, templated=True)).label != "non"

@@ -44,19 +44,22 @@ class Prepared:
     boilerplate: list[Span]
     credits: list[tuple[str, Span]]
     quotes: list[Span]
+    templated: bool = False  # most figures sit in frames the corpus fills with others (corpus.common)
 
 
-def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = ()) -> Prepared:
+def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), templated: bool = False) -> Prepared:
     """Segment one article and find its boilerplate, credits and quotations.
 
     ``common`` are stretches a corpus scan or an archive found in many
     unrelated documents (templates, site furniture): they count as boilerplate.
+    ``templated`` says the corpus found most of its figures in template frames
+    (:meth:`copytrace.corpus.common.CommonText.templated`).
     """
     doc = as_document(doc, id=id)
     check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *common})
-    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg))
+    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated)
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,7 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         skip_a=a.boilerplate, skip_b=b.boilerplate, quotes_a=a.quotes, quotes_b=b.quotes,
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
+        templated=a.templated and b.templated,
     )
 
 

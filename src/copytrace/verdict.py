@@ -61,6 +61,11 @@ MIN_UNIT_WORDS = 4
 # such pairs were a quarter of the template pairs the learned heads still kept.)
 TEMPLATE_NUMBERS = 4
 TEMPLATE_EXACT = 12
+# With a corpus, a pair of reports that both fill its template frames (Evidence.templated)
+# is one template filed twice when most of the figures they align differ.
+CORPUS_TEMPLATE_NUMBERS = 2
+CORPUS_TEMPLATE_DIFFER = 0.75
+CORPUS_TEMPLATE_EXACT = 20
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class Evidence:
     published_b: datetime | None = None
     reported_credits_a: int = 0  # "X reported", "according to X" credits in a
     reported_credits_b: int = 0
+    templated: bool = False  # both texts fill template frames the corpus holds (scan and archive only)
 
     def reused(self, side: str) -> float:
         """Share of one side's words found in the other (verbatim or paraphrased)."""
@@ -149,13 +155,29 @@ TEMPLATE_SCORE = 0.2  # P(derived) at most, for a template pair
 
 
 def is_template(e: Evidence) -> bool:
-    """Every figure in the aligned passages differs and nothing long is shared unchanged (``TEMPLATE_NUMBERS``)."""
-    return e.numbers >= TEMPLATE_NUMBERS and e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT
+    """A template filed twice rather than a copy (see ``TEMPLATE_NUMBERS``, ``CORPUS_TEMPLATE_NUMBERS``).
+
+    Without a corpus: every one of several figures in the aligned passages
+    differs and nothing long is shared unchanged. With one, when both texts
+    fill the corpus's template frames: most of their aligned figures differ.
+    """
+    if e.numbers >= TEMPLATE_NUMBERS and e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT:
+        return True
+    return (e.templated and e.numbers >= CORPUS_TEMPLATE_NUMBERS and e.longest_exact < CORPUS_TEMPLATE_EXACT
+            and e.numbers_differ >= CORPUS_TEMPLATE_DIFFER * e.numbers)
 
 
-def may_be_template(e: Evidence) -> bool:
-    """Whether paraphrased passages added to verbatim-only ``e`` could still make it :func:`is_template`."""
-    return e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT
+def may_be_template(e: Evidence, added: float) -> bool:
+    """Whether ``added`` more figures, from paraphrases, could make verbatim-only ``e`` :func:`is_template`.
+
+    New passages add figures but never change the verbatim ones (``longest_exact``
+    stays), and the share that differs is highest when every new figure differs.
+    """
+    if e.longest_exact < TEMPLATE_EXACT and e.numbers_differ == e.numbers and e.numbers + added >= TEMPLATE_NUMBERS:
+        return True
+    most = e.numbers + added
+    return (e.templated and e.longest_exact < CORPUS_TEMPLATE_EXACT and most >= CORPUS_TEMPLATE_NUMBERS
+            and e.numbers_differ + added >= CORPUS_TEMPLATE_DIFFER * most)
 
 
 def features(e: Evidence) -> np.ndarray:
@@ -361,11 +383,10 @@ class VerdictModel:
         d_lo, d_hi = self.derived.bounds(lo, hi)
         if _sigmoid(d_hi) < min(floor, 0.5):
             return True  # cannot be kept
-        if may_be_template(e):
-            if facts:
-                return False  # paraphrased passages decide whether any figure agrees
-            if is_template(e):
-                return True  # nothing left to pair: non for sure
+        if is_template(e) and not facts:
+            return True  # nothing left to pair: non for sure
+        if may_be_template(e, facts):
+            return False  # paraphrased passages decide whether the figures agree
         if (d_lo >= 0) != (d_hi >= 0):
             return False
         if d_hi < 0:

@@ -32,7 +32,7 @@ PREPARED_CACHE = 2_000  # articles per worker process (~100 KB each)
 def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple], common: Mapping | None = None) -> dict:
     """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``.
 
-    ``common`` (``{"path", "min_docs"}``) names the corpus's shingle counts
+    ``common`` (``{"path", "min_docs", "template_docs"}``) names the corpus's shingle counts
     (:mod:`copytrace.corpus.common`): text in at least ``min_docs`` documents
     is treated as boilerplate.
     """
@@ -81,10 +81,11 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     records = {rec["row"]: rec for rec in task["docs"]}
     common = task.get("common") or {}
     where, min_docs = common.get("path"), int(common.get("min_docs", 0))
+    template_docs = int(common.get("template_docs", 0))
 
     def article(row: int):
         rec = records[row]
-        return _prepared(*(rec.get(k) for k in _FIELDS), common=where, min_docs=min_docs)
+        return _prepared(*(rec.get(k) for k in _FIELDS), common=where, min_docs=min_docs, template_docs=template_docs)
 
     out = []
     for a, b, via in task["pairs"]:
@@ -111,7 +112,7 @@ _FIELDS = ("id", "text", "title", "outlet", "url", "published_at")
 
 
 @lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(*values, common: str | None = None, min_docs: int = 0):
+def _prepared(*values, common: str | None = None, min_docs: int = 0, template_docs: int = 0):
     """The prepared article with these record fields, once per worker process.
 
     Candidate groups are cut into tasks of ``TASK_PAIRS`` pairs, and a large
@@ -121,8 +122,11 @@ def _prepared(*values, common: str | None = None, min_docs: int = 0):
     from ..pipeline import prepare
 
     doc = to_document(dict(zip(_FIELDS, values)))
-    spans = load_shared(common).spans(doc.text, min_docs) if common else []
-    return prepare(doc, common=spans)
+    if not common:
+        return prepare(doc)
+    sketch = load_shared(common)
+    templated = bool(template_docs) and sketch.templated(doc.text, template_docs)
+    return prepare(doc, common=sketch.spans(doc.text, min_docs), templated=templated)
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

@@ -41,6 +41,10 @@ ANCHOR_SAMPLE = 8  # one passage shingle in this many is an anchor: ~1 per 8 wor
 ANCHOR_MAX_DF = 8  # anchors are rare: a passage in more documents is found by Jaccard or is common
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SALT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
+_FIGURE = xxh3_64_intdigest(b"#figure#")  # every figure hashes alike in a frame
+_FRAME_SALT = 0x5851F42D4C957F2D  # frames and shingles count apart in one table
+MIN_TEMPLATE_DOCS = 10  # a frame filled with other figures in this many documents is a template
+TEMPLATE_SHARE = 0.001  # ... or in this share of the corpus, if more
 
 
 def threshold(n_docs: int) -> int:
@@ -48,18 +52,48 @@ def threshold(n_docs: int) -> int:
     return max(MIN_DOCS, int(SHARE * n_docs))
 
 
+def template_threshold(n_docs: int) -> int:
+    """Documents a frame must be filled in, with other figures, to count as a template."""
+    return max(MIN_TEMPLATE_DOCS, int(TEMPLATE_SHARE * n_docs))
+
+
 def _shingles(text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """A 64-bit hash per run of SHINGLE words, and each word's character span."""
-    found = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
-    if len(found) < SHINGLE:
-        return np.zeros(0, dtype=np.uint64), [(s, e) for s, e, _ in found]
-    h = np.fromiter((xxh3_64_intdigest(w.encode()) for _, _, w in found), dtype=np.uint64, count=len(found))
+    hashes, words, _, _ = _read(text)
+    return hashes, words
+
+
+def _window_hashes(h: np.ndarray) -> np.ndarray:
     n = len(h) - SHINGLE + 1
-    out = np.zeros(n, dtype=np.uint64)
+    out = np.zeros(max(n, 0), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for i in range(SHINGLE):
             out = out * np.uint64(0x100000001B3) + h[i : n + i]
-    return out, [(s, e) for s, e, _ in found]
+    return out
+
+
+def _read(text: str):
+    """Shingle hashes, word spans, which words are figures (digits), and the word hashes."""
+    found = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
+    words = [(s, e) for s, e, _ in found]
+    figure = np.fromiter((w[0].isdigit() for _, _, w in found), dtype=bool, count=len(found))
+    h = np.fromiter((xxh3_64_intdigest(w.encode()) for _, _, w in found), dtype=np.uint64, count=len(found))
+    if len(found) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64), words, figure, h
+    return _window_hashes(h), words, figure, h
+
+
+def _frames(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each run of SHINGLE words that holds a figure: its hash, its hash with every figure
+    masked (the frame a wire service fills with new figures each week) and its first word;
+    and which words are figures."""
+    hashes, _, figure, h = _read(text)
+    if not len(hashes) or not figure.any():
+        return hashes[:0], hashes[:0], np.zeros(0, dtype=np.int64), figure
+    masked = np.where(figure, np.uint64(_FIGURE), h)
+    holds = np.convolve(figure.astype(np.int64), np.ones(SHINGLE, dtype=np.int64), "valid") > 0
+    starts = np.flatnonzero(holds)
+    return hashes[starts], _window_hashes(masked)[starts] ^ np.uint64(_FRAME_SALT), starts, figure
 
 
 def _buckets(hashes: np.ndarray, buckets: int) -> np.ndarray:
@@ -79,7 +113,8 @@ def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
     so one kind does not count as the other.
     """
     hashes, _ = _shingles(text)
-    return _buckets(np.unique(np.concatenate([hashes, doc_shingles(text)])), buckets)
+    _, frames, _, _ = _frames(text)
+    return _buckets(np.unique(np.concatenate([hashes, frames, doc_shingles(text)])), buckets)
 
 
 def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
@@ -121,6 +156,27 @@ class CommonText:
         """Estimated documents holding each shingle (never an underestimate)."""
         idx = _buckets(hashes, self.buckets)
         return np.minimum(self.counts[0, idx[0]], self.counts[1, idx[1]])
+
+    def templated(self, text: str, min_docs: int) -> bool:
+        """Whether most of the text's figures sit in template frames.
+
+        A frame is a run of words around a figure; it is a template's when at
+        least ``min_docs`` documents fill it and fewer than half of those with
+        this text's own figures. A story syndicated to many outlets carries
+        its figures with it (the exact run is as frequent as its frame); a
+        weekly report carries new ones. Two templated reports whose aligned
+        figures all differ are one template filed twice, not a copy
+        (:func:`copytrace.verdict.is_template`).
+        """
+        exact, frames, starts, figure = _frames(text)
+        if not len(starts):
+            return False
+        frame_df = self.frequency(frames)
+        template = (frame_df >= min_docs) & (2 * self.frequency(exact) < frame_df)
+        covered = np.zeros(len(figure), dtype=bool)
+        for start in starts[template].tolist():
+            covered[start : start + SHINGLE] = True
+        return int((covered & figure).sum()) >= 2 and (covered & figure).sum() * 2 >= figure.sum()
 
     def anchors(self, text: str) -> np.ndarray:
         """A sample of the text's rare passages: shingles held by 2 to ``ANCHOR_MAX_DF`` documents.

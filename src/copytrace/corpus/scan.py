@@ -40,7 +40,7 @@ from . import spool as spooling
 from .align import make_task, plan
 from .candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from .cluster import clusters as find_clusters
-from .common import threshold as common_threshold
+from .common import template_threshold, threshold as common_threshold
 from .provenance import Edge, orient, root
 from .read import Reject, read_corpus
 from .report import reported_pairs, write_report
@@ -185,7 +185,8 @@ def scan(
             # Furniture and template frames: shared by too many documents to tell two stories apart.
             # Known before fingerprinting, so they neither become candidates nor count as evidence.
             runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
-            common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps))}
+            common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps)),
+                      "template_docs": template_threshold(len(reps))}
         seconds["common"] = time.perf_counter() - clock
         clock = time.perf_counter()
         frequent = {"path": common["path"], "max_df": common["min_docs"]} if common else None
