@@ -126,7 +126,9 @@ def _prepared(*values, common: str | None = None, min_docs: int = 0, template_do
         return prepare(doc)
     sketch = load_shared(common)
     templated = bool(template_docs) and sketch.templated(doc.text, template_docs)
-    return prepare(doc, common=sketch.spans(doc.text, min_docs), templated=templated)
+    # In a templated report, a sentence that recurs in as many documents as its frames do
+    # ("Proceeds will be used for general corporate purposes") is one of the template's too.
+    return prepare(doc, common=sketch.spans(doc.text, template_docs if templated else min_docs), templated=templated)
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

@@ -65,7 +65,8 @@ SYNONYMS = {
     "minister": "official", "party": "group", "election": "vote", "deal": "agreement",
     "market": "sector", "profits": "earnings", "sales": "revenue", "growth": "expansion",
 }
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]+[\"'’”]?|[^.!?\n]+$", re.M)
+# A stop followed by a letter or digit ("495.75", "U.S.") does not end a sentence.
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s\"'’”.!?]))+[.!?]+[\"'’”]?|[^.!?\n]+$", re.M)
 _WORD = re.compile(r"[A-Za-z]+")
 KINDS = ("exact", "near", "rewrite")
 PLANTED_KINDS = KINDS + ("excerpt",)
