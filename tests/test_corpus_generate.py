@@ -266,3 +266,11 @@ def test_the_pairs_command_writes_jsonl_with_texts_inline(tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 60 and all(r["a"]["text"] and r["b"]["text"] and r["label"] in ("wholly", "partially", "non") for r in rows)
     assert "template" in run.stderr and "excerpt" in run.stderr
+
+
+def test_generator_sentences_keep_figures_whole():
+    from copytrace.corpus.generate import sentences
+
+    # A rewrite reorders sentences: a figure cut at its decimal point would become two wrong figures.
+    assert sentences("Bank of Korea raised rate at 12.68 pct\n\nOffer at 495.75 dollars. It rose 3.4 percent!") == [
+        "Bank of Korea raised rate at 12.68 pct", "Offer at 495.75 dollars.", "It rose 3.4 percent!"]

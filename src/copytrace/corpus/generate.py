@@ -66,7 +66,7 @@ SYNONYMS = {
     "market": "sector", "profits": "earnings", "sales": "revenue", "growth": "expansion",
 }
 # A stop followed by a letter or digit ("495.75", "U.S.") does not end a sentence.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s\"'’”.!?]))+[.!?]+[\"'’”]?|[^.!?\n]+$", re.M)
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s\"'’”.!?]))+(?:[.!?]+[\"'’”]?(?=\s|$)|$)", re.M)
 _WORD = re.compile(r"[A-Za-z]+")
 KINDS = ("exact", "near", "rewrite")
 PLANTED_KINDS = KINDS + ("excerpt",)
