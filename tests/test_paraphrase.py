@@ -87,18 +87,7 @@ def test_pairing_is_one_to_one(segs, seed_passages):
 
 
 def test_split_sentence_comes_back_as_one_passage(enc):
-    a = segment(
-        "The ruling party chose a new leader on Monday. "
-        "The finance minister resigned on Tuesday after losing a confidence vote in parliament, "
-        "and the prime minister named her deputy as acting head of the treasury. "
-        "Markets in Asia rose sharply overnight."
-    )
-    b = segment(
-        "Asian stock markets climbed overnight. "
-        "On Tuesday the finance minister stepped down after she lost a vote of confidence in parliament. "
-        "Her deputy was named acting head of the treasury by the prime minister. "
-        "A new party leader was chosen on Monday."
-    )
+    a, b = segment(MERGE_A), segment(MERGE_B)
     passages = align_paraphrases(a, b, enc)
     long = find(a, "The finance minister resigned on Tuesday")
     (split,) = [p for p in passages if p.a.overlaps(long)]
@@ -118,6 +107,72 @@ def test_merged_sentences_come_back_as_one_passage(enc):
     )
     (p,) = align_paraphrases(a, b, enc)
     assert p.a == Span(0, len(a.text))
+
+
+# --- the transformer only for units that could pass ----------------------------------
+
+
+def _unpruned(monkeypatch, *args, **kwargs):
+    """align_paraphrases as it was before units were bounded: every unit embedded and scored."""
+    import copytrace.align.paraphrase as para
+
+    with monkeypatch.context() as m:
+        m.setattr(para, "best_probability", lambda scorer, features: np.full(len(features), np.inf))
+        return align_paraphrases(*args, **kwargs)
+
+
+MERGE_A = (
+    "The ruling party chose a new leader on Monday. "
+    "The finance minister resigned on Tuesday after losing a confidence vote in parliament, "
+    "and the prime minister named her deputy as acting head of the treasury. "
+    "Markets in Asia rose sharply overnight."
+)
+MERGE_B = (
+    "Asian stock markets climbed overnight. "
+    "On Tuesday the finance minister stepped down after she lost a vote of confidence in parliament. "
+    "Her deputy was named acting head of the treasury by the prime minister. "
+    "A new party leader was chosen on Monday."
+)
+
+
+def test_bounding_units_changes_no_passage(monkeypatch, segs, enc, seed_passages):
+    from copytrace.align.verbatim import align_verbatim
+
+    a, b = segs
+    assert seed_passages == _unpruned(monkeypatch, a, b, enc)
+    verbatim = align_verbatim(a, b)
+    covered = {"covered_a": [p.a for p in verbatim], "covered_b": [p.b for p in verbatim]}
+    assert align_paraphrases(a, b, enc, **covered) == _unpruned(monkeypatch, a, b, enc, **covered)
+    split = segment(MERGE_A), segment(MERGE_B)
+    assert align_paraphrases(*split, enc) == _unpruned(monkeypatch, *split, enc)
+    assert align_paraphrases(*split[::-1], enc) == _unpruned(monkeypatch, *split[::-1], enc)
+
+
+def test_best_probability_bounds_every_cosine():
+    from copytrace.align.pair_scorer import feature_matrix, prepare
+    from copytrace.align.paraphrase import best_probability
+
+    scorer = load_scorer()
+    sides = [(prepare("The minister resigned on Tuesday."), prepare("On Tuesday the minister stepped down.")),
+             (prepare("Stocks fell 3% in Tokyo."), prepare("The recipe needs two eggs."))]
+    features = feature_matrix(np.zeros(len(sides)), sides)
+    best = best_probability(scorer, features)
+    for cosine in np.linspace(scorer.prefilter, 1.0, 11):
+        assert (scorer.probability([cosine] * len(sides), sides) <= best + 1e-12).all()
+
+
+def test_seed_pair_embeds_only_the_sentences_that_could_pair(segs, enc, seed_passages):
+    from copytrace.align.verbatim import align_verbatim
+
+    a, b = segs
+    verbatim = align_verbatim(a, b)
+    covered = {"covered_a": [p.a for p in verbatim], "covered_b": [p.b for p in verbatim]}
+    enc._cache.clear()
+    before = enc.embedded
+    align_paraphrases(a, b, enc, **covered)
+    # 27 texts (21 sentences, 6 merged pairs) before units were bounded; now the 8 sentences of
+    # the four pairs that could pass (every split or merge is outranked by one of them).
+    assert enc.embedded - before <= 8
 
 
 def test_boilerplate_is_skipped(segs, enc):
