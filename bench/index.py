@@ -57,7 +57,7 @@ def _percentiles(xs: list[float]) -> dict:
 
 def bench_copytrace(indexed, queries, workdir: Path, n_full: int) -> dict:
     from copytrace import compare
-    from copytrace.corpus.fingerprint import doc_vectors, minhash
+    from copytrace.blocks.fingerprint import doc_vectors, minhash
     from copytrace.index import MIN_COSINE, MIN_JACCARD, Index
 
     compare("Warm the model up once.", "Warm the model up once, please.")  # model load is not query time
@@ -119,7 +119,7 @@ def bench_copytrace(indexed, queries, workdir: Path, n_full: int) -> dict:
 def bench_datasketch(indexed, queries, limit: int) -> dict:
     from datasketch import MinHash, MinHashLSH
 
-    from copytrace.corpus.fingerprint import NUM_PERM, SHINGLE, words
+    from copytrace.blocks.fingerprint import NUM_PERM, SHINGLE, words
 
     def mh(text):
         w = words(text)

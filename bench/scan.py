@@ -192,7 +192,7 @@ def run_text_dedup(corpus: Path, work: Path) -> dict:
 # --- scoring ------------------------------------------------------------------------
 
 def clusters_from_edges(ids: list[str], edges: list) -> list[list[str]]:
-    from copytrace.corpus.cluster import clusters
+    from copytrace.blocks.cluster import clusters
 
     return [c for c in clusters(ids, [tuple(e) for e in edges]) if len(c) > 1]
 

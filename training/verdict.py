@@ -79,7 +79,7 @@ def code_version() -> str:
 
 def corpus_view(pairs):
     """What a corpus scan treats as common text, with the pairs' own documents as the corpus."""
-    from copytrace.corpus.common import CommonText, count_batch, threshold
+    from copytrace.blocks.common import CommonText, count_batch, threshold
 
     texts = list({t: None for p in pairs for t in (p.a.text, p.b.text)})
     sketch = CommonText.empty(1 << 20)

@@ -35,12 +35,12 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from .comparison import Comparison
-from .corpus.candidates import BANDS, DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, ROWS, jaccard_estimate
-from .corpus.candidates import band_keys as lsh_band_keys  # index.band_keys wraps it for SQLite
-from .corpus.cluster import clusters as find_clusters
-from .corpus.common import CommonText, count_batch, threshold as common_threshold
-from .corpus.provenance import root
-from .corpus.fingerprint import NUM_PERM, SHINGLE, STATIC_DIMS as VECTOR_DIM, doc_vectors, minhash
+from .blocks.candidates import BANDS, DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, ROWS, jaccard_estimate
+from .blocks.candidates import band_keys as lsh_band_keys  # index.band_keys wraps it for SQLite
+from .blocks.cluster import clusters as find_clusters
+from .blocks.common import CommonText, count_batch, threshold as common_threshold
+from .blocks.provenance import root
+from .blocks.fingerprint import NUM_PERM, SHINGLE, STATIC_DIMS as VECTOR_DIM, doc_vectors, minhash
 from .document import Document, as_document
 from .errors import InputError
 
@@ -274,7 +274,7 @@ class Index:
         """
         if progress is None:
             progress = sys.stderr.isatty()
-        from .corpus.read import Reject, read_corpus  # the one corpus reader, shared with scan
+        from .blocks.read import Reject, read_corpus  # the one corpus reader, shared with scan
 
         rejected: list[Reject] = []
 

@@ -21,8 +21,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..document import Document
-from .cluster import components
-from .common import load_shared
+from ..blocks.cluster import components
+from ..blocks.common import load_shared
 from .spool import to_document, to_record
 
 TASK_PAIRS = 64

@@ -120,8 +120,8 @@ def distinct(sources: list[dict], max_jaccard: float = 0.25) -> list[dict]:
     Without this, a real duplicate already in the data would count against
     precision as if the scanner had invented it.
     """
-    from .candidates import jaccard_estimate, lsh_pairs
-    from .fingerprint import minhash
+    from ..blocks.candidates import jaccard_estimate, lsh_pairs
+    from ..blocks.fingerprint import minhash
 
     sig = minhash([s["text"] for s in sources])
     pairs = lsh_pairs(sig, bands=64, rows=2)

@@ -38,11 +38,11 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
-from .cluster import clusters as find_clusters
-from .common import threshold as common_threshold
-from .provenance import Edge, orient, root
-from .read import Reject, read_corpus
+from ..blocks.candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from ..blocks.cluster import clusters as find_clusters
+from ..blocks.common import threshold as common_threshold
+from ..blocks.provenance import Edge, orient, root
+from ..blocks.read import Reject, read_corpus
 from .report import reported_pairs, write_report
 from ..engines import get_engine
 from ..errors import InputError

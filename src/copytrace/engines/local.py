@@ -17,9 +17,9 @@ from tqdm import tqdm
 
 from ..corpus import spool
 from ..corpus.align import align_task
-from ..corpus.candidates import lsh_pairs
-from ..corpus.common import CommonText, count_batch
-from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch, gather_anchors
+from ..blocks.candidates import lsh_pairs
+from ..blocks.common import CommonText, count_batch
+from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch, gather_anchors
 
 _ALIGN_OPTIONS: dict = {}
 

@@ -5,7 +5,7 @@ Python object per shingle — and are deterministic across processes and
 machines (no use of Python's salted ``hash``), so the local and Spark engines
 produce identical signatures.
 
->>> from copytrace.corpus.fingerprint import minhash
+>>> from copytrace.blocks.fingerprint import minhash
 >>> sig = minhash(["the cat sat on the mat today", "the cat sat on the mat today", "a different text"])
 >>> sig.shape, sig.dtype
 ((3, 128), dtype('uint32'))

@@ -1,7 +1,7 @@
 """Common text in a corpus: furniture and template frames found by document frequency."""
 import numpy as np
 
-from copytrace.corpus.common import CommonText, count_batch, doc_buckets, threshold
+from copytrace.blocks.common import CommonText, count_batch, doc_buckets, threshold
 from copytrace.corpus.generate import read_sources
 from pathlib import Path
 
@@ -56,7 +56,7 @@ def test_sketch_round_trips_through_a_file(tmp_path):
 
 
 def _jaccard(a, b, **kw):
-    from copytrace.corpus.fingerprint import minhash
+    from copytrace.blocks.fingerprint import minhash
 
     sig = minhash([a, b], **kw)
     return float((sig[0] == sig[1]).mean())
@@ -86,7 +86,7 @@ def test_a_document_of_common_text_only_matches_itself():
 
 
 def test_paragraphs_copied_into_a_long_article_share_anchors_unrelated_articles_do_not():
-    from copytrace.corpus.candidates import anchor_pairs
+    from copytrace.blocks.candidates import anchor_pairs
 
     articles = [r["text"] for r in read_sources(DATA / "bbc-sample.jsonl.gz")[:60]]
     source = articles[0]
