@@ -1,4 +1,5 @@
 """MinHash signatures and document vectors."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,8 @@ def test_signatures_are_stable_across_processes():
             "print(minhash(['The minister said the plan would go ahead next year.']).tolist())")
     # A different hash seed in the child: Python's salted str hash must play no part.
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin"})
+                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin",
+                              "PYTHONPATH": os.environ.get("PYTHONPATH", "")})
     assert eval(out.stdout) == here.tolist()
 
 

@@ -99,7 +99,7 @@ class Candidate:
 @dataclass(frozen=True)
 class AddResult:
     """What :meth:`Index.add` did: ``rejected`` holds the bad records
-    (:class:`copytrace.corpus.read.Reject`: file, line, reason) that add_path skipped."""
+    (:class:`copytrace.blocks.read.Reject`: file, line, reason) that add_path skipped."""
 
     added: int
     skipped: int

@@ -69,7 +69,7 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
     of the two texts' sets of ``k``-word shingles. Shingles are hashed here in
     NumPy; rensa (Rust) turns the flat hash buffer into signatures.
 
-    With ``common`` (a :class:`copytrace.corpus.common.CommonText` that counted
+    With ``common`` (a :class:`copytrace.blocks.common.CommonText` that counted
     these shingles) shingles held by ``max_df`` documents or more are left out,
     as passim leaves out n-grams above its maxDF: a wire template's frame ("in
     the week ended", "the bank said in a statement") then cannot make two
@@ -126,7 +126,7 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
 
     ``common`` is ``{"path", "max_df"}``: the scan's shingle frequencies (see
     :func:`minhash`), memory-mapped once per worker process. With it, each
-    text's anchors (rare passages, :meth:`~copytrace.corpus.common.CommonText.anchors`)
+    text's anchors (rare passages, :meth:`~copytrace.blocks.common.CommonText.anchors`)
     come back too; without it, ``None``.
     """
     if common is None:

@@ -9,7 +9,7 @@ Stages (each with a progress bar on stderr):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
-3. **common** and **fingerprint** — how many documents hold each shingle (:mod:`.common`:
+3. **common** and **fingerprint** — how many documents hold each shingle (:mod:`copytrace.blocks.common`:
    furniture and template frames), then MinHash signatures of the rest and static-model
    document vectors;
 4. **candidates** — LSH buckets (``lexical``) and nearest neighbours (``semantic``);
@@ -113,7 +113,7 @@ def scan(
     processes: int | None = None,
     progress: bool = True,
 ) -> ScanResult:
-    """Scan ``corpus`` (a file or directory, see :mod:`copytrace.corpus.read`) into ``out_dir``.
+    """Scan ``corpus`` (a file or directory, see :mod:`copytrace.blocks.read`) into ``out_dir``.
 
     ``engine`` is ``"local"`` (a process pool, ``processes`` workers, all cores
     by default) or ``"spark"`` (``master`` a Spark master URL, ``local[2]`` by

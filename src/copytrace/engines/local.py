@@ -97,7 +97,7 @@ class LocalEngine:
         return sig, vec, (gather_anchors(held, anchors) if common is not None else None)
 
     def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
-        """Document frequencies of the corpus's shingles (:mod:`copytrace.corpus.common`)."""
+        """Document frequencies of the corpus's shingles (:mod:`copytrace.blocks.common`)."""
         sketch = CommonText.empty()
         jobs = (texts for _, texts in spool.batches(spool_path, keep, size=500))
         with tqdm(total=int(keep.sum()), desc="common text", unit="doc", disable=not progress) as bar:
