@@ -2,7 +2,7 @@
 import numpy as np
 
 from copytrace.blocks.common import CommonText, count_batch, doc_buckets, threshold
-from copytrace.corpus.generate import read_sources
+from synthetic.generate import read_sources
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -63,7 +63,7 @@ def _jaccard(a, b, **kw):
 
 
 def test_template_frames_leave_the_fingerprint_and_copies_keep_theirs():
-    from copytrace.corpus.generate import generate_wire
+    from synthetic.generate import generate_wire
 
     corpus = generate_wire(400, seed=3)
     texts = {r["id"]: r["text"] for r in corpus.records}

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from copytrace.blocks.fingerprint import doc_vectors, fingerprint_batch, minhash, words
-from copytrace.corpus.generate import read_sources
+from synthetic.generate import read_sources
 
 DATA = Path(__file__).parent / "data"
 

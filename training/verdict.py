@@ -5,7 +5,7 @@ Data (all in ``training/data/``, see its README):
 - ``clough-stevenson/``: the 95 labelled answers of Clough & Stevenson (2011)
   against their sources (cut → wholly, light/heavy → partially, non → non);
 - ``verdict-pairs-train.jsonl.gz``: labelled pairs made by
-  ``copytrace.corpus.generate`` from BBC articles and MSRP sentence pairs —
+  ``synthetic.generate`` from BBC articles and MSRP sentence pairs —
   copies, rewrites, excerpts inside long documents, sentence-by-sentence
   paraphrases, and the pairs that must not count: wire templates, shared site
   furniture, independent coverage of the same events, same-topic articles;
