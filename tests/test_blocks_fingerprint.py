@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from copytrace.blocks.fingerprint import doc_vectors, fingerprint_batch, minhash, words
+from copytrace.blocks.fingerprint import doc_vectors, minhash, words
+from copytrace.corpus.fingerprint_stage import fingerprint_batch
 from synthetic.generate import read_sources
 
 DATA = Path(__file__).parent / "data"

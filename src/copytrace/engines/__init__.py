@@ -8,7 +8,7 @@ An engine answers four calls with the shared stage functions of
 - ``fingerprint(spool, keep, semantic, progress, common)`` → ``(sig, vec, anchors)``
   for the kept rows, in row order; ``anchors`` is ``(positions, hashes)`` when
   ``common`` is given, else ``None``
-  (:func:`copytrace.blocks.fingerprint.fingerprint_batch`);
+  (:func:`copytrace.corpus.fingerprint_stage.fingerprint_batch`);
 - ``lsh(sig)`` → candidate pairs of positions in ``sig``
   (:func:`copytrace.blocks.candidates.band_keys` / ``bucket_pairs``);
 - ``align(tasks_file, n_tasks, progress)`` → pair results

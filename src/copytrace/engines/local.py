@@ -19,7 +19,8 @@ from ..corpus import spool
 from ..corpus.align import align_task
 from ..blocks.candidates import lsh_pairs
 from ..blocks.common import CommonText, count_batch
-from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch, gather_anchors
+from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM
+from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
 
 _ALIGN_OPTIONS: dict = {}
 

@@ -26,7 +26,8 @@ from tqdm import tqdm
 from ..corpus.align import align_task
 from ..blocks.candidates import MAX_BUCKET, band_keys, bucket_pairs, unique_pairs
 from ..blocks.common import CommonText, count_batch
-from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS, fingerprint_batch, gather_anchors
+from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
+from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
 from ..errors import InputError
 
 BATCH = 500

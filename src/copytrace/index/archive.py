@@ -68,7 +68,7 @@ class Index:
         self._lock = threading.RLock()
         self._check_settings()
         self._vectors = None  # the usearch index, opened lazily
-        self._common = None  # the archive's common text (corpus.common), opened lazily
+        self._common = None  # the archive's common text (blocks.common), opened lazily
         self._common_dirty = False
         self._vectors_top = 0  # the highest row number it holds
         self._vectors_dirty = False
