@@ -4,7 +4,7 @@
     python bench/index.py --quick    # 2k
 
 Corpus: the BBC News articles (../shared/eval/bbc-news, or tests/data/bbc-sample)
-with planted near copies and rewrites (copytrace.corpus.generate), padded with
+with planted near copies and rewrites (synthetic.generate), padded with
 unrelated articles sampled from a word-bigram model of the same text. The planted
 copies are held out of the index and used as the queries, so each query has one
 known source in the archive.
@@ -33,7 +33,7 @@ SAMPLE = ROOT / "tests" / "data" / "bbc-sample.jsonl.gz"
 
 
 def _corpus(size: int, seed: int = 7):
-    from copytrace.corpus.generate import generate, read_sources
+    from synthetic.generate import generate, read_sources
     from copytrace.document import from_record
 
     sources = read_sources(SHARED if SHARED.exists() else SAMPLE)
@@ -57,7 +57,7 @@ def _percentiles(xs: list[float]) -> dict:
 
 def bench_copytrace(indexed, queries, workdir: Path, n_full: int) -> dict:
     from copytrace import compare
-    from copytrace.corpus.fingerprint import doc_vectors, minhash
+    from copytrace.blocks.fingerprint import doc_vectors, minhash
     from copytrace.index import MIN_COSINE, MIN_JACCARD, Index
 
     compare("Warm the model up once.", "Warm the model up once, please.")  # model load is not query time
@@ -119,7 +119,7 @@ def bench_copytrace(indexed, queries, workdir: Path, n_full: int) -> dict:
 def bench_datasketch(indexed, queries, limit: int) -> dict:
     from datasketch import MinHash, MinHashLSH
 
-    from copytrace.corpus.fingerprint import NUM_PERM, SHINGLE, words
+    from copytrace.blocks.fingerprint import NUM_PERM, SHINGLE, words
 
     def mh(text):
         w = words(text)

@@ -8,7 +8,7 @@ loaded once at start-up) on a free 127.0.0.1 port with an archive of the BBC sam
 (tests/data/bbc-sample.jsonl.gz, 200 articles), then sends, 8 at a time:
 
 - POST /compare: every request a different pair — a BBC article and a near copy or
-  a rewrite of it (copytrace.corpus.generate), the seed pair among them — so the
+  a rewrite of it (synthetic.generate), the seed pair among them — so the
   encoder's sentence cache cannot turn the test into a cache benchmark;
 - POST /query: every request a different rewrite or near copy of an archived article,
   which must come back as the first match.
@@ -65,7 +65,7 @@ def _hammer(client, path: str, bodies: list[dict], checks: list, concurrency: in
 
 
 def _workload(n: int, seed: int = 11):
-    from copytrace.corpus.generate import near_copy, read_sources, rewrite
+    from synthetic.generate import near_copy, read_sources, rewrite
 
     sources = read_sources(DATA / "bbc-sample.jsonl.gz")
     rng = random.Random(seed)

@@ -4,7 +4,7 @@
     python bench/scan.py --quick    # 2k articles
 
 Corpora are generated from the BBC articles (../shared/eval/bbc-news) by
-``copytrace.corpus.generate``: planted exact copies, near copies and rewrites,
+``synthetic.generate``: planted exact copies, near copies and rewrites,
 padded with unrelated filler articles. Every tool runs in its own process on
 the same corpus file, one after another, and is scored the same way: the
 articles it groups together (its clusters, all pairs within each) against the
@@ -192,7 +192,7 @@ def run_text_dedup(corpus: Path, work: Path) -> dict:
 # --- scoring ------------------------------------------------------------------------
 
 def clusters_from_edges(ids: list[str], edges: list) -> list[list[str]]:
-    from copytrace.corpus.cluster import clusters
+    from copytrace.blocks.cluster import clusters
 
     return [c for c in clusters(ids, [tuple(e) for e in edges]) if len(c) > 1]
 
@@ -201,7 +201,7 @@ def quality(found_clusters: list[list[str]], truth) -> dict:
     """Precision / recall of the pairs implied by the clusters, and ARI."""
     import itertools
 
-    from copytrace.corpus.generate import score
+    from synthetic.generate import score
 
     pairs = [p for c in found_clusters for p in itertools.combinations(c, 2)]
     got = score(pairs, found_clusters, truth)
@@ -209,7 +209,7 @@ def quality(found_clusters: list[list[str]], truth) -> dict:
 
 
 def make_corpus(n: int, work: Path, seed: int = 0):
-    from copytrace.corpus.generate import generate, read_sources
+    from synthetic.generate import generate, read_sources
 
     sources = read_sources(BBC if BBC.exists() else SAMPLE)
     sources = sources[: max(50, int(n * 0.6))]  # leave room for the copies in small corpora

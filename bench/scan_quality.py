@@ -6,12 +6,12 @@
 Two corpora, made two different ways (a figure from one generated corpus is a
 hypothesis; the README reports the worse of the two):
 
-- ``bbc``: ``copytrace.corpus.generate`` from the BBC articles — planted exact
+- ``bbc``: ``synthetic.generate`` from the BBC articles — planted exact
   copies, near copies, rewrites and excerpts (a few paragraphs inside an
   article 5–15x longer), among template families (wire reports from one frame,
   template twins of real articles: every figure and name replaced), articles
   carrying shared site furniture, and unrelated articles on the same topics;
-- ``wire``: ``copytrace.corpus.generate_wire`` — 1,000 grammar wire reports
+- ``wire``: ``synthetic.generate.generate_wire`` — 1,000 grammar wire reports
   only, almost every one sharing its frames with hundreds of others, some
   copied (every pair of a template family is a candidate, so this corpus is
   kept small: 56k candidate pairs).
@@ -39,7 +39,7 @@ WIRE_SIZE = 1_000
 
 
 def corpora(n: int, seed: int = 0):
-    from copytrace.corpus.generate import generate, generate_wire, read_sources
+    from synthetic.generate import generate, generate_wire, read_sources
 
     sources = read_sources(BBC if BBC.exists() else SAMPLE)
     sources = sources[: max(50, int(n * 0.4))]
@@ -53,7 +53,7 @@ def corpora(n: int, seed: int = 0):
 
 
 def measure(corpus, work: Path) -> dict:
-    from copytrace.corpus.generate import score
+    from synthetic.generate import score
     from copytrace.corpus.scan import scan
 
     path = corpus.write(work / "corpus")

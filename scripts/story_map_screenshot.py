@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT)]
 
 
 def main() -> int:
@@ -27,7 +27,7 @@ def main() -> int:
 
     from browser_support import chromium_page, running_server
 
-    from copytrace.corpus.generate import generate, read_sources
+    from synthetic.generate import generate, read_sources
     from copytrace.document import Document
     from copytrace.index import Index
 

@@ -140,7 +140,7 @@ def test_the_description_rule_needs_the_about_heading():
 def test_generated_furniture_blocks_are_found_whole():
     import random
 
-    from copytrace.corpus.templates import furnish, furniture_blocks
+    from synthetic.templates import furnish, furniture_blocks
 
     story = (SEEDS / "000.txt").read_text(encoding="utf-8")
     for seed in range(3):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from copytrace import compare
-from copytrace.corpus.read import Reject, read_corpus
+from copytrace.blocks.read import Reject, read_corpus
 from copytrace.document import Document, from_record, load_bytes
 from copytrace.errors import InputError
 from copytrace.server.app import create_app

@@ -7,7 +7,7 @@ import pytest
 
 from copytrace import compare
 from copytrace.analyse import changes as changes_mod
-from copytrace.corpus.provenance import orient, root
+from copytrace.blocks.provenance import orient, root
 from copytrace.document import Document, from_record
 from copytrace.segment import segment, split_sentences
 
@@ -162,7 +162,7 @@ def test_cli_text_format_sends_no_escape_sequence(tmp_path, capsys):
 def test_duplicate_id_reject_names_the_record_kept_and_why(tmp_path):
     import json
 
-    from copytrace.corpus.read import Reject, read_corpus
+    from copytrace.blocks.read import Reject, read_corpus
 
     (tmp_path / "a.jsonl").write_text(json.dumps({"id": "x", "text": "Impostor text about a raid."}) + "\n")
     (tmp_path / "b.jsonl").write_text(json.dumps({"id": "x", "text": "The genuine article on the raid."}) + "\n"

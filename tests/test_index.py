@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from copytrace.corpus.generate import near_copy, read_sources, rewrite
+from synthetic.generate import near_copy, read_sources, rewrite
 from copytrace.document import Document, from_record
 from copytrace.errors import InputError
 from copytrace.index import BANDS, Index, Match
@@ -230,7 +230,7 @@ def test_a_second_writer_is_seen_by_an_open_index(tmp_path, bbc):
 
 
 def test_clusters_are_the_planted_families(tmp_path):
-    from copytrace.corpus.generate import generate, score
+    from synthetic.generate import generate, score
     from copytrace.corpus.spool import to_document
 
     # Index.clusters groups near copies by shingle Jaccard alone, as a scan without alignment

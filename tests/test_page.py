@@ -86,7 +86,7 @@ def test_archive_query_lists_matches_that_open_side_by_side(tmp_path, seeds):
 def test_cluster_browser_lists_archive_clusters_and_opens_a_member_beside_its_root(tmp_path, seeds):
     import random
 
-    from copytrace.corpus.generate import near_copy
+    from synthetic.generate import near_copy
     from copytrace.document import Document
     from copytrace.index import Index
 

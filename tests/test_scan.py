@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from copytrace.corpus.generate import generate, read_sources, score
+from synthetic.generate import generate, read_sources, score
 from copytrace.errors import InputError
 from copytrace.corpus.scan import scan
 

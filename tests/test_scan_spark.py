@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from copytrace.corpus.generate import generate, read_sources, score
+from synthetic.generate import generate, read_sources, score
 from copytrace.corpus.scan import scan
 
 pytest.importorskip("pyspark")

@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from browser_support import running_server  # noqa: E402
 
-from copytrace.corpus.generate import read_sources  # noqa: E402
+from synthetic.generate import read_sources  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 pytestmark = pytest.mark.slow
@@ -112,7 +112,7 @@ def test_documents_add_get_and_query(client, seeds):
 def test_clusters_list_the_archive_groups(client, seeds):
     import random
 
-    from copytrace.corpus.generate import near_copy
+    from synthetic.generate import near_copy
 
     copy = near_copy(seeds[0], random.Random(2), "Metro Wire")
     client.post("/documents", json={"id": "seed-000", "text": seeds[0], "outlet": "Fox News",
@@ -175,7 +175,7 @@ def test_concurrent_requests_all_succeed(client, seeds):
     import random
     from concurrent.futures import ThreadPoolExecutor
 
-    from copytrace.corpus.generate import near_copy, rewrite
+    from synthetic.generate import near_copy, rewrite
 
     rng = random.Random(4)
     bodies = []

@@ -110,7 +110,7 @@ def archive(tmp_path_factory):
     """An archive of two generated families: origins and their planted copies."""
     from pathlib import Path
 
-    from copytrace.corpus.generate import generate, read_sources
+    from synthetic.generate import generate, read_sources
     from copytrace.document import Document
     from copytrace.index import Index
 

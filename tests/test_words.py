@@ -5,7 +5,7 @@ copytrace.words; a stage's output depends on them (the paraphrase model was
 trained on features over its set), so they must not move.
 """
 from copytrace.align import pair_scorer
-from copytrace.analyse import attribution, changes, evidence
+from copytrace.analyse import attribution, changes, evidence, values
 from copytrace.words import FUNCTION_WORDS
 
 PAIR_SCORER_STOPWORDS = """
@@ -53,6 +53,6 @@ def test_each_stage_keeps_its_stopwords():
 
 def test_negations_dates_and_names_are_unchanged():
     assert pair_scorer.NEGATIONS == changes.NEGATIONS == frozenset(NEGATIONS)
-    assert changes._MONTHS == CHANGES_MONTHS  # order and the capital "May" included
+    assert values._MONTHS == CHANGES_MONTHS  # order and the capital "May" included
     assert evidence._MONTHS == frozenset(EVIDENCE_DATES)
     assert attribution._NOT_A_NAME == set(NOT_A_NAME)

@@ -5,7 +5,7 @@ Data (all in ``training/data/``, see its README):
 - ``clough-stevenson/``: the 95 labelled answers of Clough & Stevenson (2011)
   against their sources (cut → wholly, light/heavy → partially, non → non);
 - ``verdict-pairs-train.jsonl.gz``: labelled pairs made by
-  ``copytrace.corpus.generate`` from BBC articles and MSRP sentence pairs —
+  ``synthetic.generate`` from BBC articles and MSRP sentence pairs —
   copies, rewrites, excerpts inside long documents, sentence-by-sentence
   paraphrases, and the pairs that must not count: wire templates, shared site
   furniture, independent coverage of the same events, same-topic articles;
@@ -79,7 +79,7 @@ def code_version() -> str:
 
 def corpus_view(pairs):
     """What a corpus scan treats as common text, with the pairs' own documents as the corpus."""
-    from copytrace.corpus.common import CommonText, count_batch, threshold
+    from copytrace.blocks.common import CommonText, count_batch, threshold
 
     texts = list({t: None for p in pairs for t in (p.a.text, p.b.text)})
     sketch = CommonText.empty(1 << 20)

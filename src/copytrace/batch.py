@@ -39,7 +39,7 @@ def read_pairs(path: Path) -> list[tuple[str, str]]:
 def compare_pairs(pairs_path: Path, docs_path: Path, out_path: Path, *, paraphrase: bool = True,
                   model: str | None = None, verdict_model=None) -> int:
     """Compare every pair in ``pairs_path``; write one comparison JSON per line. Returns the count."""
-    from .corpus.read import Reject, read_corpus
+    from .blocks.read import Reject, read_corpus
 
     pairs = read_pairs(Path(pairs_path))
     wanted = {x for pair in pairs for x in pair}

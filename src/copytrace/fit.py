@@ -91,7 +91,7 @@ def read_labels(path: str | Path, docs: str | Path | None = None) -> list[Labell
 
 
 def _read_docs(path: str | Path) -> dict[str, Document]:
-    from .corpus.read import Reject, read_corpus  # the scan's reader: same formats, same checks
+    from .blocks.read import Reject, read_corpus  # the scan's reader: same formats, same checks
 
     out = {}
     for d in read_corpus(path):

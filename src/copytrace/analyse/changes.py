@@ -36,8 +36,10 @@ How it works, and why this way:
 
 No spaCy pipeline is used: its statistical models (NER, tagger) are not on
 the package registries this project can reach, and unofficial re-uploads of
-weights are not to be installed. The lexicons below are short, closed-class
-word lists, which is what a rule-based matcher would be given anyway.
+weights are not to be installed. The lexicons (:mod:`.values`) are short,
+closed-class word lists, which is what a rule-based matcher would be given
+anyway. The values are read in :mod:`.values`; the stretches diffed are chosen
+in :mod:`.units`.
 """
 from __future__ import annotations
 
@@ -46,78 +48,19 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Sequence
 
 from rapidfuzz import fuzz
 
 from ..segment import Segmented
 from ..types import Change, ChangeKind, Passage, Span
-from ..words import FUNCTION_WORDS, MONTH_ABBREVIATIONS, MONTHS, NEGATIONS, WEEKDAYS
+from ..words import NEGATIONS
+from .values import (
+    ACTOR_NOUNS, CANONICAL, DATE_WORDS, STOPWORDS, base_word, date_item, date_items, hedge_at, is_date_number,
+    negation_count, number_value, parse_date, quantities, quantity_at, reporting_lemma, reporting_verbs,
+)
 
-# Words the diff passes over: the shared function words and a few more that are
-# never the fact that changed (the change tests were written against this set).
-STOPWORDS = FUNCTION_WORDS | frozenset(
-    """onto upon whose shall it's us even much many another since among around within""".split()
-)
-# Hedges that qualify anything ("reportedly killed") ...
-HEDGE_WORDS = frozenset(
-    """reportedly allegedly apparently possibly probably likely purportedly seemingly
-    perhaps presumably suspected may might could""".split()
-)
-# ... and hedges that only qualify a quantity ("about four", "up to 20").
-QUANTITY_HEDGES = (
-    ("at", "least"), ("at", "most"), ("up", "to"), ("more", "than"), ("less", "than"),
-    ("fewer", "than"), ("as", "many", "as"), ("as", "few", "as"), ("as", "much", "as"),
-    ("close", "to"), ("upwards", "of"), ("an", "estimated"), ("estimated",), ("about",),
-    ("around",), ("approximately",), ("roughly",), ("nearly",), ("almost",), ("some",),
-    ("over",), ("under",), ("just",), ("only",), ("several",),
-)
-_HEDGES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
-for _phrase in QUANTITY_HEDGES:
-    _HEDGES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "dozen": 12, "dozens": 24, "half": 0.5, "single": 1, "couple": 2, "few": 3, "score": 20,
-}
-_SCALES = {"hundred": 100, "hundreds": 100, "thousand": 1_000, "thousands": 1_000,
-           "million": 1_000_000, "millions": 1_000_000, "billion": 10**9, "billions": 10**9,
-           "trillion": 10**12}
-_WEEKDAYS = list(WEEKDAYS)
-# "May" the month is told from "may" the hedge by context (see _reading).
-_MONTHS = [m.capitalize() if m == "may" else m for m in MONTHS] + list(MONTH_ABBREVIATIONS)
-DATE_WORDS = frozenset(
-    _WEEKDAYS + [w + "'s" for w in _WEEKDAYS] + _MONTHS
-    + """today tonight yesterday tomorrow yesterday's today's morning afternoon evening night
-    overnight week weeks weekend month months year years day days hour hours minute minutes
-    decade decades century ago earlier later last next previous past recent recently
-    mid midday midnight noon dawn dusk am pm""".split()
-)
-# The groups, places and parties a sentence can be about ("the two sides").
-ACTOR_NOUNS = frozenset(
-    """side sides country countries nation nations party parties group groups government
-    governments state states ally allies force forces militia militias militant militants
-    fighter fighters troop troops soldier soldiers rebel rebels insurgent insurgents official
-    officials administration company companies police army military navy regime coalition
-    garrison base bases installation installations site sites compound city cities town
-    towns village villages region province area border capital north south east west
-    northeast northwest southeast southwest northern southern eastern western central""".split()
-)
-_VERB_LEMMAS = {
-    "said": "say", "says": "say", "say": "say", "told": "tell", "tells": "tell", "tell": "tell",
-    "wrote": "write", "writes": "write", "denied": "deny", "denies": "deny", "deny": "deny",
-    "according": "accord",
-}
-REPORTING_VERBS = frozenset(
-    """claim report allege state announce insist assert contend maintain acknowledge admit
-    confirm suggest list designate call describe accuse warn note add argue believe estimate
-    concede stress charge label brand consider deem classify""".split()
-)
-_NUMERIC = re.compile(r"^\d+(?:[.,]\d+)*$")
-_NUMERIC_DATE = re.compile(r"^(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{2}|\d{4})$")  # 16.08.2023
 _MAX_SIDE = 8  # longer one-sided runs are added or dropped text, not a change
 MAX_CHANGE_WORDS = 12  # a side longer than this is a rewritten clause, not a change
 _KIND_RANK: tuple[ChangeKind, ...] = ("negation", "number", "hedge", "date", "attribution", "entity", "other")
@@ -165,12 +108,12 @@ class _Side:
     def base_counts(self) -> Counter:
         """How often each word (possessive cut) occurs in the passage, counted once:
         :func:`_moved` asks for every unit of a diff, and a long passage has many."""
-        return Counter(_base(w) for w in self.words)
+        return Counter(base_word(w) for w in self.words)
 
     @cached_property
     def dates(self) -> frozenset[str]:
         """The date words of the whole passage (asked for every unit, computed once)."""
-        return _dates(self.words)
+        return date_items(self.words)
 
     def sentence_cuts(self, lo: int, hi: int) -> list[int]:
         """Passage token indices in ``lo+1:hi`` that open a new sentence."""
@@ -303,7 +246,7 @@ def _reading(seg: Segmented, k: int) -> str:
     if not written[:1].isupper():
         return word
     opens = k == 0 or seg.sentence_of[k - 1] != seg.sentence_of[k]
-    dated = any(_value(seg.words[j]) is not None for j in neighbours)  # "May 5", "May 2023"
+    dated = any(number_value(seg.words[j]) is not None for j in neighbours)  # "May 5", "May 2023"
     return "May" if dated or not opens else word
 
 
@@ -444,7 +387,7 @@ def _unit(
     wa, wb = a.words[i1:i2], b.words[j1:j2]
     if _same_words(wa, wb):
         return []
-    signals_same = _negations(wa) == _negations(wb) and _hedges(a, i1, i2) == _hedges(b, j1, j2)
+    signals_same = negation_count(wa) == negation_count(wb) and _hedges(a, i1, i2) == _hedges(b, j1, j2)
     if signals_same and _moved(wa, a.base_counts, b.base_counts) and _moved(wb, b.base_counts, a.base_counts):
         return []
     kind = _kind(a, b, i1, i2, j1, j2)
@@ -488,16 +431,16 @@ def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tupl
     if kind == "negation":
         hits = [i for i in range(lo, hi) if words[i] in NEGATIONS or words[i].endswith("n't")]
     elif kind == "number":
-        hits = [i for i in range(lo, hi) if _value(words[i]) is not None and not _is_date_number(words, i)]
+        hits = [i for i in range(lo, hi) if number_value(words[i]) is not None and not is_date_number(words, i)]
     elif kind == "hedge":
         hits = []
         for i in range(lo, hi):
-            n = _hedge_at(words, i)
+            n = hedge_at(words, i)
             if n:
                 hits += range(i, min(hi, i + n))
     elif kind == "date":
         elsewhere = other.dates
-        hits = [i for i in range(lo, hi) if _date_item(words, i) and _date_item(words, i) not in elsewhere]
+        hits = [i for i in range(lo, hi) if date_item(words, i) and date_item(words, i) not in elsewhere]
         if hits:  # "the day before", "this week"
             first, last = min(hits), max(hits)
             while first > lo and words[first - 1] in _DATE_EDGES:
@@ -506,7 +449,7 @@ def _core(kind: ChangeKind, side: _Side, lo: int, hi: int, other: _Side) -> tupl
                 last += 1
             hits = [first, last]
     elif kind == "attribution":
-        hits = [i for i in range(lo, hi) if _lemma(words[i])]
+        hits = [i for i in range(lo, hi) if reporting_lemma(words[i])]
         # the credited name goes with its verb: "CNN reported", "Pentagon officials said"
         while hits and hits[0] > lo and side.speaker(hits[0] - 1):
             hits.insert(0, hits[0] - 1)
@@ -612,23 +555,11 @@ def _same_words(wa: Sequence[str], wb: Sequence[str]) -> bool:
         return True
     if any(c.isdigit() for c in ja + jb):  # "16.08.2023" / "17.08.2023" is one character apart
         return False
-    return min(len(ja), len(jb)) >= 6 and not _numbers(wa) and not _numbers(wb) and fuzz.ratio(ja, jb) >= 88
+    return min(len(ja), len(jb)) >= 6 and not quantities(wa) and not quantities(wb) and fuzz.ratio(ja, jb) >= 88
 
 
 def _squash(words: Sequence[str]) -> str:
-    return "".join(_CANON.get(_base(w.casefold()), _base(w.casefold())) for w in words)
-
-
-# Abbreviations that are the same word ("Aug." / "August").
-_CANON = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
-    "dec": "december", "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday",
-    "thu": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday",
-    "gov": "governor", "sen": "senator", "rep": "representative", "gen": "general", "lt": "lieutenant",
-    "col": "colonel", "sgt": "sergeant", "dept": "department", "st": "street", "mt": "mount",
-    "percent": "%", "pct": "%",
-}
+    return "".join(CANONICAL.get(base_word(w.casefold()), base_word(w.casefold())) for w in words)
 
 
 def _moved(words: Sequence[str], own: Counter, other: Counter) -> bool:
@@ -636,20 +567,16 @@ def _moved(words: Sequence[str], own: Counter, other: Counter) -> bool:
 
     ``own`` and ``other`` count the words of the two passages (:attr:`_Side.base_counts`).
     """
-    content = [_base(w) for w in words if w not in STOPWORDS]
+    content = [base_word(w) for w in words if w not in STOPWORDS]
     if not content:
         return True
     return all(other[w] >= own[w] for w in content)
 
 
-def _base(word: str) -> str:
-    return word[:-2] if word.endswith("'s") else word
-
-
 def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind | None:
     wa, wb = a.words[i1:i2], b.words[j1:j2]
     short = min(len(wa), len(wb)) == 0 and max(len(wa), len(wb)) <= 4 or max(len(wa), len(wb)) <= _MAX_SIDE
-    if _negations(wa) != _negations(wb):
+    if negation_count(wa) != negation_count(wb):
         return "negation"
     na, nb = _numbers_in(a, i1, i2), _numbers_in(b, j1, j2)
     if na != nb and (na and nb or not (wa and wb) and len(wa + wb) <= 3):
@@ -660,7 +587,7 @@ def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind 
     moved_a, moved_b = da - b.dates, db - a.dates  # a date said elsewhere moved
     if (moved_a or moved_b) and (da and db or short) and not _same_day(a, b, i1, i2, j1, j2):
         return "date"
-    if _verbs(wa) != _verbs(wb):
+    if reporting_verbs(wa) != reporting_verbs(wb):
         return "attribution"
     ea, eb = _entities(a, i1, i2), _entities(b, j1, j2)
     # a name against words that are no name ("the two sides comes" / "even") is a
@@ -676,114 +603,33 @@ def _kind(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> ChangeKind 
 
 
 def _is_content(w: str) -> bool:
-    return w not in STOPWORDS and _value(w) is None
-
-
-def _negations(words: Sequence[str]) -> int:
-    return sum(w in NEGATIONS or w.endswith("n't") for w in words)
-
-
-@lru_cache(maxsize=65536)
-def _value(word: str) -> float | None:
-    if _NUMERIC_DATE.match(word):
-        return None  # "16.08.2023" is a date (see _date_item), not a quantity
-    if _NUMERIC.match(word):
-        return _parse_number(word)
-    return _UNITS.get(word, _SCALES.get(word))
-
-
-def _parse_number(word: str) -> float:
-    """A written number: "1,000.5", "1.000.000" (thousands by dots), "9.85"; a code
-    with several dots ("192.168.0.1") reads as its digits, so any changed digit shows."""
-    if word.count(".") > 1 and "," in word:  # "1.000.000,5"
-        return float(word.replace(".", "").replace(",", "."))
-    if word.count(".") > 1:
-        return float(word.replace(".", ""))
-    return float(word.replace(",", ""))
+    return w not in STOPWORDS and number_value(w) is None
 
 
 def _numbers_in(side: _Side, lo: int, hi: int) -> tuple[float, ...]:
     """The quantities in tokens ``lo:hi``, numbers that are part of a date left out."""
-    words = [w if not _is_date_number(side.words, lo + k) else "" for k, w in enumerate(side.words[lo:hi])]
-    return _numbers(words)
+    words = [w if not is_date_number(side.words, lo + k) else "" for k, w in enumerate(side.words[lo:hi])]
+    return quantities(words)
 
 
 def _dates_in(side: _Side, lo: int, hi: int) -> frozenset[str]:
-    return frozenset(filter(None, (_date_item(side.words, i) for i in range(lo, hi))))
-
-
-def _numbers(words: Sequence[str], dates: bool = True) -> tuple[float, ...]:
-    """The quantities written in ``words``: "two or three" → (2, 3), "1.5 million" → (1500000,).
-
-    With ``dates=False`` a number that belongs to a date ("August 16", "2023") is skipped.
-    """
-    values: list[float] = []
-    current: float | None = None
-    for i, w in enumerate(words):
-        v = _value(w)
-        if v is not None and not dates and _is_date_number(words, i):
-            v = None
-        if v is None:
-            if current is not None:
-                values.append(current)
-            current = None
-        elif w in _SCALES and current is not None:
-            current *= v
-        elif current is not None and current >= 20 and v < 10 and current % 10 == 0:
-            current += v  # "twenty four"
-        else:
-            if current is not None:
-                values.append(current)
-            current = v
-    if current is not None:
-        values.append(current)
-    return tuple(sorted(values))
-
-
-def _is_date_number(words: Sequence[str], i: int) -> bool:
-    w = words[i]
-    if w.isdigit() and len(w) == 4 and 1800 <= int(w) <= 2100:  # a year, not "9.85"
-        return True
-    neighbours = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-    return any(n in _MONTHS or n in DATE_WORDS and n not in _WEEKDAYS for n in neighbours)
+    return frozenset(filter(None, (date_item(side.words, i) for i in range(lo, hi))))
 
 
 def _hedges(side: _Side, lo: int, hi: int) -> frozenset[str]:
     """Hedge phrases that start inside tokens ``lo:hi`` (a quantity hedge needs a number after it)."""
     words = side.words
-    return frozenset(" ".join(words[i : i + n]) for i in range(lo, hi) if (n := _hedge_at(words, i)))
-
-
-def _hedge_at(words: Sequence[str], i: int) -> int:
-    """Length of the hedge phrase starting at ``i``, or 0."""
-    if words[i] in HEDGE_WORDS:
-        return 1
-    for phrase in _HEDGES_BY_FIRST.get(words[i], ()):
-        end = i + len(phrase)
-        if tuple(words[i:end]) == phrase and _quantity_at(words, end) is not None:
-            return len(phrase)
-    return 0
+    return frozenset(" ".join(words[i : i + n]) for i in range(lo, hi) if (n := hedge_at(words, i)))
 
 
 def _hedged(side: _Side, i: int) -> bool:
     """Whether token ``i`` is part of the quantity a hedge qualifies ("at least [four]")."""
     words = side.words
     for j in range(max(0, i - 3), i):
-        n = _hedge_at(words, j)
-        if n and j + n <= i < (_quantity_at(words, j + n) or 0):
+        n = hedge_at(words, j)
+        if n and j + n <= i < (quantity_at(words, j + n) or 0):
             return True
     return False
-
-
-def _quantity_at(words: Sequence[str], i: int) -> int | None:
-    """Index just past the number at ``i`` (one filler word "of"/"a" allowed), else None."""
-    if i < len(words) and words[i] in {"a", "an"}:
-        i += 1
-    if i < len(words) and _value(words[i]) is not None:
-        while i < len(words) and _value(words[i]) is not None:
-            i += 1
-        return i
-    return None
 
 
 def _hedge_change(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligned: dict[int, int]) -> Change:
@@ -792,7 +638,7 @@ def _hedge_change(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligne
     hedged, other, lo, hi, flip = (a, b, i1, i2, False) if ha - hb else (b, a, j1, j2, True)
     mapping = aligned if not flip else {v: k for k, v in aligned.items()}
     end = hi
-    stop = _quantity_at(hedged.words, hi)
+    stop = quantity_at(hedged.words, hi)
     if stop is not None:
         end = stop
     # the other side: its own words in the unit, stretched over the counterpart of the quantity
@@ -807,69 +653,22 @@ def _hedge_change(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int, aligne
     return Change("hedge", sa, sb, a.seg.slice(sa), b.seg.slice(sb))
 
 
-@lru_cache(maxsize=256)
-def _dates(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(filter(None, (_date_item(words, i) for i in range(len(words)))))
-
-
-def _date_item(words: Sequence[str], i: int) -> str | None:
-    """The date or time word at ``i`` ("thursday", "week", "2023"), else None."""
-    w = words[i]
-    if w in DATE_WORDS:
-        return _CANON.get(_base(w), _base(w))
-    if _value(w) is not None and _is_date_number(words, i) or _NUMERIC_DATE.match(w):
-        return w
-    return None
-
-
 def _same_day(a: _Side, b: _Side, i1: int, i2: int, j1: int, j2: int) -> bool:
     """Two written-out dates for the same day ("Aug. 16" / "16 August"), by dateparser."""
     ta, tb = a.seg.slice(a.span(i1, i2)), b.seg.slice(b.span(j1, j2))
     if not ta or not tb:
         return False
-    da, db = _parse_date(ta), _parse_date(tb)
+    da, db = parse_date(ta), parse_date(tb)
     return da is not None and da == db
-
-
-@lru_cache(maxsize=1024)
-def _parse_date(text: str):
-    import datetime
-
-    import dateparser
-
-    if not any(m.casefold() in text.casefold() for m in _MONTHS) and not re.search(r"\d", text):
-        return None  # relative words ("last week") never name the same day as another phrase
-    settings = {"RELATIVE_BASE": datetime.datetime(2000, 1, 1), "STRICT_PARSING": False}
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
-    return parsed.date() if parsed else None
-
-
-def _verbs(words: Sequence[str]) -> frozenset[str]:
-    return frozenset(filter(None, (_lemma(w) for w in words)))
-
-
-@lru_cache(maxsize=65536)
-def _lemma(word: str) -> str | None:
-    """The reporting verb ``word`` is a form of, if it is one ("claims" → "claim")."""
-    if word in _VERB_LEMMAS:
-        return _VERB_LEMMAS[word]
-    for suffix, repl in (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("es", ""), ("s", ""), ("d", ""), ("", "")):
-        if word.endswith(suffix):
-            stem = word[: len(word) - len(suffix)] + repl if suffix else word
-            if stem in REPORTING_VERBS:
-                return stem
-            if suffix == "ed" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in REPORTING_VERBS:
-                return stem[:-1]  # "admitted"
-    return None
 
 
 def _entities(side: _Side, lo: int, hi: int) -> frozenset[str]:
     """Names and the groups or places a sentence is about, in tokens ``lo:hi``."""
-    return frozenset(_base(side.words[i]) for i in range(lo, hi) if _is_entity(side, i))
+    return frozenset(base_word(side.words[i]) for i in range(lo, hi) if _is_entity(side, i))
 
 
 def _is_entity(side: _Side, i: int) -> bool:
     w = side.words[i]
-    if w in DATE_WORDS or _value(w) is not None or _lemma(w):
+    if w in DATE_WORDS or number_value(w) is not None or reporting_lemma(w):
         return False
     return w in ACTOR_NOUNS or side.capitalised(i)

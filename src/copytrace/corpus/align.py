@@ -21,8 +21,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..document import Document
-from .cluster import components
-from .common import load_shared
+from ..blocks.cluster import components
+from ..blocks.common import load_shared
 from .spool import to_document, to_record
 
 TASK_PAIRS = 64
@@ -33,7 +33,7 @@ def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple], common: Mapp
     """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``.
 
     ``common`` (``{"path", "min_docs", "template_docs"}``) names the corpus's shingle counts
-    (:mod:`copytrace.corpus.common`): text in at least ``min_docs`` documents
+    (:mod:`copytrace.blocks.common`): text in at least ``min_docs`` documents
     is treated as boilerplate.
     """
     task = {"docs": [to_record(r, d) for r, d in docs.items()], "pairs": [list(p) for p in pairs]}

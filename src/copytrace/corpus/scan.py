@@ -9,7 +9,7 @@ Stages (each with a progress bar on stderr):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
-3. **common** and **fingerprint** — how many documents hold each shingle (:mod:`.common`:
+3. **common** and **fingerprint** — how many documents hold each shingle (:mod:`copytrace.blocks.common`:
    furniture and template frames), then MinHash signatures of the rest and static-model
    document vectors;
 4. **candidates** — LSH buckets (``lexical``) and nearest neighbours (``semantic``);
@@ -38,11 +38,11 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
-from .cluster import clusters as find_clusters
-from .common import template_threshold, threshold as common_threshold
-from .provenance import Edge, orient, root
-from .read import Reject, read_corpus
+from ..blocks.candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from ..blocks.cluster import clusters as find_clusters
+from ..blocks.common import template_threshold, threshold as common_threshold
+from ..blocks.provenance import Edge, orient, root
+from ..blocks.read import Reject, read_corpus
 from .report import reported_pairs, write_report
 from ..engines import get_engine
 from ..errors import InputError
@@ -113,7 +113,7 @@ def scan(
     processes: int | None = None,
     progress: bool = True,
 ) -> ScanResult:
-    """Scan ``corpus`` (a file or directory, see :mod:`copytrace.corpus.read`) into ``out_dir``.
+    """Scan ``corpus`` (a file or directory, see :mod:`copytrace.blocks.read`) into ``out_dir``.
 
     ``engine`` is ``"local"`` (a process pool, ``processes`` workers, all cores
     by default) or ``"spark"`` (``master`` a Spark master URL, ``local[2]`` by

@@ -1,16 +1,16 @@
 """Engines schedule the corpus stages; they hold no logic of their own.
 
 An engine answers four calls with the shared stage functions of
-``copytrace.corpus``:
+``copytrace.blocks`` and ``copytrace.corpus``:
 
 - ``common(spool, keep, progress)`` → the shingle frequencies
-  (:func:`copytrace.corpus.common.count_batch`, summed);
+  (:func:`copytrace.blocks.common.count_batch`, summed);
 - ``fingerprint(spool, keep, semantic, progress, common)`` → ``(sig, vec, anchors)``
   for the kept rows, in row order; ``anchors`` is ``(positions, hashes)`` when
   ``common`` is given, else ``None``
-  (:func:`copytrace.corpus.fingerprint.fingerprint_batch`);
+  (:func:`copytrace.corpus.fingerprint_stage.fingerprint_batch`);
 - ``lsh(sig)`` → candidate pairs of positions in ``sig``
-  (:func:`copytrace.corpus.candidates.band_keys` / ``bucket_pairs``);
+  (:func:`copytrace.blocks.candidates.band_keys` / ``bucket_pairs``);
 - ``align(tasks_file, n_tasks, progress)`` → pair results
   (:func:`copytrace.corpus.align.align_task`).
 

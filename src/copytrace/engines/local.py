@@ -17,9 +17,10 @@ from tqdm import tqdm
 
 from ..corpus import spool
 from ..corpus.align import align_task
-from ..corpus.candidates import lsh_pairs
-from ..corpus.common import CommonText, count_batch
-from ..corpus.fingerprint import STATIC_DIMS, NUM_PERM, fingerprint_batch, gather_anchors
+from ..blocks.candidates import lsh_pairs
+from ..blocks.common import CommonText, count_batch
+from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM
+from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
 
 _ALIGN_OPTIONS: dict = {}
 
@@ -97,7 +98,7 @@ class LocalEngine:
         return sig, vec, (gather_anchors(held, anchors) if common is not None else None)
 
     def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
-        """Document frequencies of the corpus's shingles (:mod:`copytrace.corpus.common`)."""
+        """Document frequencies of the corpus's shingles (:mod:`copytrace.blocks.common`)."""
         sketch = CommonText.empty()
         jobs = (texts for _, texts in spool.batches(spool_path, keep, size=500))
         with tqdm(total=int(keep.sum()), desc="common text", unit="doc", disable=not progress) as bar:

@@ -24,9 +24,10 @@ import numpy as np
 from tqdm import tqdm
 
 from ..corpus.align import align_task
-from ..corpus.candidates import MAX_BUCKET, band_keys, bucket_pairs, unique_pairs
-from ..corpus.common import CommonText, count_batch
-from ..corpus.fingerprint import NUM_PERM, STATIC_DIMS, fingerprint_batch, gather_anchors
+from ..blocks.candidates import MAX_BUCKET, band_keys, bucket_pairs, unique_pairs
+from ..blocks.common import CommonText, count_batch
+from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
+from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
 from ..errors import InputError
 
 BATCH = 500

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, Field
 
-from ..corpus.provenance import orient
+from ..blocks.provenance import orient
 from ..render.story_map import layout
 
 MAX_COMPARED = 150  # ~0.04 s each without the sentence model: a few seconds for the largest cluster

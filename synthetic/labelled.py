@@ -28,7 +28,7 @@ import random
 import zlib
 from datetime import datetime, timedelta, timezone
 
-from .generate import OUTLETS, distinct, near_copy, rewrite
+from .edits import OUTLETS, distinct, near_copy, rewrite
 from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_pair, template_twin, wire_report
 
 LABEL_OF = {

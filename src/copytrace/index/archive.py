@@ -1,160 +1,38 @@
-"""A persistent archive of articles that answers "what does this article reuse?".
-
-One SQLite file holds the articles, a MinHash signature per article (a compact
-BLOB), its LSH band keys (an indexed table) and a document vector (a BLOB). A
-usearch nearest-neighbour index over the vectors lives beside the database
-(``archive.db.usearch``); it is only a cache: when it is missing or stale it is
-rebuilt from the BLOBs, so the database is always the truth.
-
->>> from copytrace import Index, load
->>> with Index("archive.db") as index:                              # doctest: +SKIP
-...     print(index.add_path("articles.jsonl.gz"))
-...     for match in index.query(load("rewrite.txt")):
-...         print(match.document.id, match.comparison.verdict.label, round(match.score, 2))
-added 2225, skipped 0 already indexed
-bbc-politics-004 partially 0.46
-
-Candidates come from two places, so copies *and* rewrites are found without
-comparing against every article: LSH band lookups (shared word shingles) and
-the nearest document vectors (static embeddings distilled from MiniLM: the
-same story told in other words). Only the candidates that pass a cheap
-threshold go through the full :func:`copytrace.compare`.
+"""The archive itself: :class:`Index` adds articles, finds candidates and matches,
+and keeps two caches beside the database (the vector index and the common-text
+counts), rebuilt from the database whenever they are missing or stale.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 import threading
-from dataclasses import dataclass
-from datetime import datetime
 from itertools import combinations, islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .comparison import Comparison
-from .corpus.candidates import BANDS, DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, ROWS, jaccard_estimate
-from .corpus.candidates import band_keys as lsh_band_keys  # index.band_keys wraps it for SQLite
-from .corpus.cluster import clusters as find_clusters
-from .corpus.common import CommonText, count_batch, threshold as common_threshold
-from .corpus.provenance import root
-from .corpus.fingerprint import NUM_PERM, SHINGLE, STATIC_DIMS as VECTOR_DIM, doc_vectors, minhash
-from .document import Document, as_document
-from .errors import InputError
-
-# --- fingerprints --------------------------------------------------------------
-# The corpus scan's own fingerprints and banding (one implementation per idea): MinHash
-# of word 3-shingles, cut into the scan's BANDS x ROWS, and a static-embedding document
-# vector distilled from the shipped MiniLM. The settings are stored in the database, so
-# an index built with one setting is never queried with another.
-
-_static_model_lock = threading.Lock()
-
-
-def fingerprints(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures (n x NUM_PERM uint32) and unit document vectors (n x VECTOR_DIM float32)."""
-    # The static model's Rust tokenizer fails ("Already borrowed") when two threads
-    # use it at once, as concurrent server requests do.
-    with _static_model_lock:
-        vectors = doc_vectors(texts)
-    return minhash(texts), vectors
-
-
-def band_keys(sigs: np.ndarray) -> np.ndarray:
-    """One key per (document, band) as signed 64-bit integers, SQLite's integer type."""
-    return lsh_band_keys(sigs, BANDS, ROWS).view(np.int64)
-
-
-def _fingerprint_map(docs: list[Document]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    if not docs:
-        return {}
-    sigs, vecs = fingerprints([d.text for d in docs])
-    keys = band_keys(sigs)
-    return {d.id: (sigs[i], vecs[i], keys[i]) for i, d in enumerate(docs)}
-
+from ..blocks.candidates import DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, jaccard_estimate
+from ..blocks.cluster import clusters as find_clusters
+from ..blocks.common import CommonText, count_batch, threshold as common_threshold
+from ..blocks.provenance import root
+from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS as VECTOR_DIM
+from ..document import Document, as_document
+from ..errors import InputError
+from .results import AddResult, Candidate, Match
+from .store import (
+    DOC_COLUMNS, SCHEMA, SETTINGS, band_keys, document_to_row, fingerprint_map, fingerprints, row_to_document,
+    transaction,
+)
 
 # Estimated shingle Jaccard that sends a candidate to the full comparison (the seed
 # pair's is 0.19); MIN_COSINE (shared with the scan) is the other way in.
 MIN_JACCARD = 0.08
 EXACT_UP_TO = 20_000  # archives this small get exact nearest-neighbour search
 # Counters per row of the archive's common-text sketch: 2 x 4 M x 2 bytes = 16 MB, enough
-# that a million articles' rare shingles stay far below the "common" bar (corpus.common).
+# that a million articles' rare shingles stay far below the "common" bar (blocks.common).
 COMMON_BUCKETS = 1 << 22
-
-# --- results ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible match before the full comparison, with the cheap evidence for it."""
-
-    id: str
-    jaccard: float  # MinHash estimate of shared word 3-shingles
-    cosine: float  # document-vector cosine (static MiniLM embeddings)
-    via: tuple[str, ...]  # "lsh", "vector"
-
-
-@dataclass(frozen=True)
-class AddResult:
-    """What :meth:`Index.add` did: ``rejected`` holds the bad records
-    (:class:`copytrace.corpus.read.Reject`: file, line, reason) that add_path skipped."""
-
-    added: int
-    skipped: int
-    rejected: tuple = ()
-
-    def __str__(self) -> str:
-        text = f"added {self.added}, skipped {self.skipped} already indexed"
-        if self.rejected:
-            first = self.rejected[0]
-            where = f"{first.file}:{first.line}" if first.line else first.file
-            text += f", rejected {len(self.rejected)} bad records (first: {where}: {first.reason})"
-        return text
-
-
-@dataclass(frozen=True)
-class Match:
-    """An indexed article that shares text or content with the query."""
-
-    document: Document
-    comparison: Comparison  # a = the query, b = the indexed document
-    via: tuple[str, ...] = ()  # which candidate sources found it: "lsh", "vector"
-
-    @property
-    def score(self) -> float:
-        return self.comparison.verdict.score
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.document.describe(),
-            "label": self.comparison.verdict.label,
-            "score": round(self.score, 4),
-            "via": list(self.via),
-            "comparison": self.comparison.to_dict(),
-        }
-
-
-# --- the index --------------------------------------------------------------------
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    n INTEGER PRIMARY KEY,          -- the key used by bands and the vector index
-    id TEXT NOT NULL UNIQUE,
-    hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    title TEXT, outlet TEXT, url TEXT, published_at TEXT, meta TEXT,
-    minhash BLOB NOT NULL,
-    vector BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key, n))
-    WITHOUT ROWID;
-"""
-_SETTINGS = {"num_perm": NUM_PERM, "bands": BANDS, "rows": ROWS, "shingle": SHINGLE, "vector_dim": VECTOR_DIM,
-             "vectors": f"minilm-static-{VECTOR_DIM}", "version": 1}
-
 
 class Index:
     """The archive: ``Index(path)`` opens or creates it.
@@ -170,7 +48,7 @@ class Index:
 
     def __init__(self, path: str | Path, *, batch_size: int = 500, model: str | None = None,
                  verdict_model: str | Path | None = None):
-        from .verdict import get_model
+        from ..verdict import get_model
 
         self.path = Path(path)
         self.batch_size = batch_size
@@ -184,13 +62,13 @@ class Index:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable per transaction
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise InputError(str(self.path), f"not a copytrace index ({exc})") from None
         self._lock = threading.RLock()
         self._check_settings()
         self._vectors = None  # the usearch index, opened lazily
-        self._common = None  # the archive's common text (corpus.common), opened lazily
+        self._common = None  # the archive's common text (blocks.common), opened lazily
         self._common_dirty = False
         self._vectors_top = 0  # the highest row number it holds
         self._vectors_dirty = False
@@ -223,12 +101,12 @@ class Index:
         with self._lock:
             stored = dict(self._db.execute("SELECT key, value FROM settings"))
             if not stored:
-                with _transaction(self._db):
+                with transaction(self._db):
                     self._db.executemany(
-                        "INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in _SETTINGS.items()]
+                        "INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in SETTINGS.items()]
                     )
                 return
-            wanted = {k: str(v) for k, v in _SETTINGS.items()}
+            wanted = {k: str(v) for k, v in SETTINGS.items()}
             if stored != wanted:
                 raise InputError(str(self.path), f"index was built with other settings {stored}; rebuild it")
 
@@ -236,8 +114,8 @@ class Index:
     def get(self, doc_id: str) -> Document | None:
         """The indexed document with this id, or None."""
         with self._lock:
-            row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return _row_to_document(row) if row else None
+            row = self._db.execute(f"SELECT {DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row_to_document(row) if row else None
 
     def ids(self) -> Iterator[str]:
         with self._lock:
@@ -274,7 +152,7 @@ class Index:
         """
         if progress is None:
             progress = sys.stderr.isatty()
-        from .corpus.read import Reject, read_corpus  # the one corpus reader, shared with scan
+        from ..blocks.read import Reject, read_corpus  # the one corpus reader, shared with scan
 
         rejected: list[Reject] = []
 
@@ -295,15 +173,15 @@ class Index:
         unique = list({d.id: d for d in batch}.values())  # a later duplicate id in the batch wins
         # Fingerprinting is the slow part: done outside the lock, and only for new texts.
         known = self._stored_hashes(unique)
-        prints = _fingerprint_map([d for d in unique if known.get(d.id) != d.content_hash])
+        prints = fingerprint_map([d for d in unique if known.get(d.id) != d.content_hash])
         with self._lock:
             known = self._stored_hashes(unique)  # again, under the lock: another thread may have added
             fresh = {d.id: d for d in unique if known.get(d.id) != d.content_hash}
-            prints.update(_fingerprint_map([d for d in fresh.values() if d.id not in prints]))
+            prints.update(fingerprint_map([d for d in fresh.values() if d.id not in prints]))
             replaced = [i for i in fresh if i in known]
             new_vectors: list[tuple[int, np.ndarray]] = []
             self._common_text()  # loaded (or rebuilt) before this batch, so the batch is counted once
-            with _transaction(self._db):
+            with transaction(self._db):
                 old, old_texts = [], []
                 if replaced:
                     old_texts = [t for (t,) in self._db.execute(
@@ -319,8 +197,8 @@ class Index:
                 for doc in fresh.values():
                     sig, vec, doc_keys = prints[doc.id]
                     cur = self._db.execute(
-                        f"INSERT INTO documents ({_DOC_COLUMNS}, hash, minhash, vector) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (*_document_to_row(doc), doc.content_hash, sig.tobytes(), vec.tobytes()),
+                        f"INSERT INTO documents ({DOC_COLUMNS}, hash, minhash, vector) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (*document_to_row(doc), doc.content_hash, sig.tobytes(), vec.tobytes()),
                     )
                     n = cur.lastrowid
                     self._db.executemany(
@@ -578,7 +456,7 @@ class Index:
         ``include_non``.
         """
         # the pipeline; imported here so the index loads without the model
-        from .pipeline import compare_prepared, prepare
+        from ..pipeline import compare_prepared, prepare
 
         doc = as_document(doc)
         # Text in many archived articles (furniture, template frames) counts as boilerplate.
@@ -599,41 +477,6 @@ class Index:
 
 
 # --- rows ---------------------------------------------------------------------------
-
-_DOC_COLUMNS = "id, text, title, outlet, url, published_at, meta"
-
-
-def _document_to_row(doc: Document) -> tuple:
-    meta = json.dumps(doc.meta, default=str, ensure_ascii=False) if doc.meta else None
-    when = doc.published_at.isoformat() if doc.published_at else None
-    return (doc.id, doc.text, doc.title, doc.outlet, doc.url, when, meta)
-
-
-def _row_to_document(row: tuple) -> Document:
-    doc_id, text, title, outlet, url, when, meta = row
-    return Document(
-        text,
-        id=doc_id,
-        title=title,
-        outlet=outlet,
-        url=url,
-        published_at=datetime.fromisoformat(when) if when else None,
-        meta=json.loads(meta) if meta else {},
-    )
-
-
-class _transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception including Ctrl-C."""
-
-    def __init__(self, db: sqlite3.Connection):
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
 
 def _progress(enabled: bool, what: str):
     if not enabled:

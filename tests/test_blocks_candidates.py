@@ -4,11 +4,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from copytrace.corpus.candidates import (
+from copytrace.blocks.candidates import (
     band_keys, bucket_pairs, exact_groups, jaccard_estimate, lsh_pairs, neighbour_pairs, text_key,
 )
-from copytrace.corpus.fingerprint import doc_vectors, minhash
-from copytrace.corpus.generate import generate, read_sources
+from copytrace.blocks.fingerprint import doc_vectors, minhash
+from synthetic.generate import generate, read_sources
 
 DATA = Path(__file__).parent / "data"
 

@@ -5,7 +5,7 @@ Python object per shingle — and are deterministic across processes and
 machines (no use of Python's salted ``hash``), so the local and Spark engines
 produce identical signatures.
 
->>> from copytrace.corpus.fingerprint import minhash
+>>> from copytrace.blocks.fingerprint import minhash
 >>> sig = minhash(["the cat sat on the mat today", "the cat sat on the mat today", "a different text"])
 >>> sig.shape, sig.dtype
 ((3, 128), dtype('uint32'))
@@ -69,7 +69,7 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
     of the two texts' sets of ``k``-word shingles. Shingles are hashed here in
     NumPy; rensa (Rust) turns the flat hash buffer into signatures.
 
-    With ``common`` (a :class:`copytrace.corpus.common.CommonText` that counted
+    With ``common`` (a :class:`copytrace.blocks.common.CommonText` that counted
     these shingles) shingles held by ``max_df`` documents or more are left out,
     as passim leaves out n-grams above its maxDF: a wire template's frame ("in
     the week ended", "the bank said in a statement") then cannot make two
@@ -118,29 +118,3 @@ def doc_vectors(texts: Sequence[str]) -> np.ndarray:
     if encoder is None:
         raise RuntimeError("the static sentence model is unavailable (model2vec missing or distillation failed)")
     return encoder.encode(list(texts))
-
-
-def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool = True,
-                      common: dict | None = None):
-    """The fingerprint stage for one batch, as both engines call it: rows, signatures, vectors, anchors.
-
-    ``common`` is ``{"path", "max_df"}``: the scan's shingle frequencies (see
-    :func:`minhash`), memory-mapped once per worker process. With it, each
-    text's anchors (rare passages, :meth:`~copytrace.corpus.common.CommonText.anchors`)
-    come back too; without it, ``None``.
-    """
-    if common is None:
-        return list(rows), minhash(texts), (doc_vectors(texts) if semantic else None), None
-    from .common import load_shared
-
-    sketch = load_shared(common["path"])
-    anchors = [sketch.anchors(t) for t in texts]
-    return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"]),
-            (doc_vectors(texts) if semantic else None), anchors)
-
-
-def gather_anchors(positions: list[np.ndarray], hashes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Per-document anchor arrays joined into one ``(positions, hashes)`` pair of flat arrays."""
-    if not hashes:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
-    return np.concatenate(positions), np.concatenate(hashes).astype(np.uint64)

@@ -108,7 +108,7 @@ def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
 
     Two kinds of shingle share the table: the ``SHINGLE``-word runs that mark
     common passages, and the shorter shingles of the MinHash fingerprint
-    (:func:`copytrace.corpus.fingerprint.doc_shingles`), whose frequencies keep
+    (:func:`copytrace.blocks.fingerprint.doc_shingles`), whose frequencies keep
     template frames out of the candidates. Their hashes are made differently,
     so one kind does not count as the other.
     """
@@ -184,7 +184,7 @@ class CommonText:
         One shingle in ``ANCHOR_SAMPLE`` is eligible, chosen by its hash so two
         documents sample the same ones; a passage copied from one into the
         other then shows up as shared anchors however long either document
-        is (see :func:`copytrace.corpus.candidates.anchor_pairs`).
+        is (see :func:`copytrace.blocks.candidates.anchor_pairs`).
         """
         hashes, _ = _shingles(text)
         hashes = np.unique(hashes[(hashes >> np.uint64(40)) % np.uint64(ANCHOR_SAMPLE) == 0])

@@ -1,12 +1,14 @@
 """MinHash signatures and document vectors."""
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from copytrace.corpus.fingerprint import doc_vectors, fingerprint_batch, minhash, words
-from copytrace.corpus.generate import read_sources
+from copytrace.blocks.fingerprint import doc_vectors, minhash, words
+from copytrace.corpus.fingerprint_stage import fingerprint_batch
+from synthetic.generate import read_sources
 
 DATA = Path(__file__).parent / "data"
 
@@ -35,11 +37,12 @@ def test_signature_agreement_estimates_jaccard():
 
 def test_signatures_are_stable_across_processes():
     here = minhash(["The minister said the plan would go ahead next year."])
-    code = ("from copytrace.corpus.fingerprint import minhash;"
+    code = ("from copytrace.blocks.fingerprint import minhash;"
             "print(minhash(['The minister said the plan would go ahead next year.']).tolist())")
     # A different hash seed in the child: Python's salted str hash must play no part.
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin"})
+                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin",
+                              "PYTHONPATH": os.environ.get("PYTHONPATH", "")})
     assert eval(out.stdout) == here.tolist()
 
 

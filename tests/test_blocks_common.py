@@ -1,8 +1,8 @@
 """Common text in a corpus: furniture and template frames found by document frequency."""
 import numpy as np
 
-from copytrace.corpus.common import CommonText, count_batch, doc_buckets, threshold
-from copytrace.corpus.generate import read_sources
+from copytrace.blocks.common import CommonText, count_batch, doc_buckets, threshold
+from synthetic.generate import read_sources
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
@@ -56,14 +56,14 @@ def test_sketch_round_trips_through_a_file(tmp_path):
 
 
 def _jaccard(a, b, **kw):
-    from copytrace.corpus.fingerprint import minhash
+    from copytrace.blocks.fingerprint import minhash
 
     sig = minhash([a, b], **kw)
     return float((sig[0] == sig[1]).mean())
 
 
 def test_template_frames_leave_the_fingerprint_and_copies_keep_theirs():
-    from copytrace.corpus.generate import generate_wire
+    from synthetic.generate import generate_wire
 
     corpus = generate_wire(400, seed=3)
     texts = {r["id"]: r["text"] for r in corpus.records}
@@ -86,7 +86,7 @@ def test_a_document_of_common_text_only_matches_itself():
 
 
 def test_paragraphs_copied_into_a_long_article_share_anchors_unrelated_articles_do_not():
-    from copytrace.corpus.candidates import anchor_pairs
+    from copytrace.blocks.candidates import anchor_pairs
 
     articles = [r["text"] for r in read_sources(DATA / "bbc-sample.jsonl.gz")[:60]]
     source = articles[0]
@@ -103,8 +103,8 @@ def test_paragraphs_copied_into_a_long_article_share_anchors_unrelated_articles_
 
 
 def test_reports_filling_one_frame_with_other_figures_are_templated_a_syndicated_story_is_not():
-    from copytrace.corpus.common import template_threshold
-    from copytrace.corpus.generate import generate_wire
+    from copytrace.blocks.common import template_threshold
+    from synthetic.generate import generate_wire
 
     reports = [r["text"] for r in generate_wire(300, seed=4, origins=0.0, furniture=0.0).records]
     story = read_sources(DATA / "bbc-sample.jsonl.gz")[3]["text"]

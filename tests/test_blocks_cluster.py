@@ -1,8 +1,8 @@
 """Clusters (connected groups) and provenance (who copied whom)."""
 from datetime import datetime, timezone
 
-from copytrace.corpus.cluster import clusters
-from copytrace.corpus.provenance import Edge, orient, root
+from copytrace.blocks.cluster import clusters
+from copytrace.blocks.provenance import Edge, orient, root
 
 
 def t(day):

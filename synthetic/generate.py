@@ -18,7 +18,7 @@ them loses precision, and ``score`` says which cause each wrong pair has.
 ``generate_wire`` makes a second corpus another way (grammar reports only),
 and ``labelled_pairs`` labelled pairs for the verdict.
 
->>> from copytrace.corpus.generate import generate, read_sources, score
+>>> from synthetic.generate import generate, read_sources, score
 >>> corpus = generate(read_sources("tests/data/bbc-sample.jsonl.gz"), families=20, seed=1)
 >>> len(corpus.records), len(corpus.pairs) > 20, len(corpus.templates)
 (225, True, 5)
@@ -31,7 +31,6 @@ import gzip
 import itertools
 import json
 import random
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -39,35 +38,10 @@ from typing import Iterable
 
 import numpy as np
 
-OUTLETS = (
-    "Daily Ledger", "Metro Wire", "The Courier", "Newsline Today", "Capital Post",
-    "Evening Star", "Channel Nine", "Press Digest", "Northern Echo", "Global Feed",
-)
-PROMO = (
-    "CLICK HERE TO GET THE {outlet} APP",
-    "Sign up for the {outlet} newsletter.",
-    "Follow {outlet} on social media for the latest updates.",
-)
-# Swaps a rewriter makes; small on purpose — the point is that rewrites share
-# fewer word shingles with their source, not that they read well.
-SYNONYMS = {
-    "said": "stated", "says": "claims", "company": "firm", "firm": "company",
-    "government": "administration", "people": "individuals", "new": "fresh",
-    "big": "large", "large": "big", "show": "reveal", "shows": "reveals",
-    "rise": "increase", "rose": "climbed", "fell": "dropped", "also": "additionally",
-    "but": "however", "however": "but", "plans": "proposals", "help": "assist",
-    "told": "informed", "expected": "anticipated", "added": "continued",
-    "before": "prior to", "after": "following", "about": "around", "many": "numerous",
-    "major": "significant", "announced": "revealed", "start": "begin", "year": "twelve months",
-    "make": "create", "made": "created", "get": "obtain", "buy": "purchase",
-    "win": "secure", "won": "secured", "match": "game", "game": "match", "film": "movie",
-    "movie": "film", "music": "songs", "users": "customers", "customers": "users",
-    "minister": "official", "party": "group", "election": "vote", "deal": "agreement",
-    "market": "sector", "profits": "earnings", "sales": "revenue", "growth": "expansion",
-}
-# A stop followed by a letter or digit ("495.75", "U.S.") does not end a sentence.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s\"'’”.!?]))+(?:[.!?]+[\"'’”]?(?=\s|$)|$)", re.M)
-_WORD = re.compile(r"[A-Za-z]+")
+from .edits import OUTLETS, distinct, near_copy, read_sources, rewrite
+from .labelled import labelled_pairs
+from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_twin, wire_report
+
 KINDS = ("exact", "near", "rewrite")
 PLANTED_KINDS = KINDS + ("excerpt",)
 
@@ -107,66 +81,6 @@ class GeneratedCorpus:
                 f.write(json.dumps({"members": members}) + "\n")
         return out / "corpus.jsonl.gz"
 
-
-def read_sources(path: str | Path) -> list[dict]:
-    """Articles as dicts from a JSONL(.gz) file such as the BBC set."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def distinct(sources: list[dict], max_jaccard: float = 0.25) -> list[dict]:
-    """Sources with reuse among themselves removed (the BBC set repeats some stories).
-
-    Without this, a real duplicate already in the data would count against
-    precision as if the scanner had invented it.
-    """
-    from .candidates import jaccard_estimate, lsh_pairs
-    from .fingerprint import minhash
-
-    sig = minhash([s["text"] for s in sources])
-    pairs = lsh_pairs(sig, bands=64, rows=2)
-    drop = {int(j) for (i, j), sim in zip(pairs, jaccard_estimate(sig, pairs)) if sim >= max_jaccard}
-    return [s for k, s in enumerate(sources) if k not in drop]
-
-
-def sentences(text: str) -> list[str]:
-    return [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
-
-
-def substitute(sentence: str, rng: random.Random, rate: float) -> str:
-    def swap(m: re.Match) -> str:
-        word = m.group()
-        other = SYNONYMS.get(word.lower())
-        if other is None or rng.random() > rate:
-            return word
-        return other.capitalize() if word[0].isupper() else other
-
-    return _WORD.sub(swap, sentence)
-
-
-def near_copy(text: str, rng: random.Random, outlet: str) -> str:
-    paragraphs = text.split("\n")
-    lines = [substitute(p, rng, 0.15) for p in paragraphs]
-    lines.append("")
-    promo = rng.choice(PROMO)
-    lines.append(promo.format(outlet=outlet.upper() if promo.isupper() else outlet))
-    return "\n".join(lines)
-
-
-def rewrite(text: str, rng: random.Random, origin_outlet: str) -> str:
-    """Drop about a quarter of the sentences, swap neighbours, substitute words."""
-    sents = sentences(text)
-    title, body = sents[:1], sents[1:]
-    kept = [s for s in body if rng.random() > 0.25] or body[:3]
-    for i in range(0, len(kept) - 1, 3):
-        if rng.random() < 0.5:
-            kept[i], kept[i + 1] = kept[i + 1], kept[i]
-    kept = [substitute(s, rng, 0.6) for s in kept]
-    if rng.random() < 0.5:
-        kept.insert(min(2, len(kept)), f"The story was first reported by {origin_outlet}.")
-    paragraphs = [" ".join(kept[i : i + 3]) for i in range(0, len(kept), 3)]
-    return "\n\n".join(title + paragraphs)
 
 
 class Babbler:
@@ -354,7 +268,6 @@ def template_groups(sources: list[dict], count: int, rng: random.Random,
     A group is 3–6 wire reports of one grammar family, or one of ``sources``
     (already in the corpus) and 1–2 template twins of it.
     """
-    from .templates import FAMILIES, name_pool, template_twin, wire_report
 
     if not count:
         return [], []
@@ -384,7 +297,6 @@ def template_groups(sources: list[dict], count: int, rng: random.Random,
 
 def furnish_some(records: list[dict], share: float, rng: random.Random) -> dict[str, str]:
     """Give a ``share`` of ``records`` one of a few furniture blocks (in place); id -> block name."""
-    from .templates import furniture_blocks, furnish
 
     if not share:
         return {}
@@ -474,7 +386,6 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     copied by other outlets (exact, near, rewrite, in turn), and those copies
     are the planted pairs; a ``furniture`` share carries a furniture block.
     """
-    from .templates import FAMILIES, wire_report
 
     rng = random.Random(f"wire/{seed}")
     base = datetime(2024, 1, 1, tzinfo=timezone.utc)
@@ -515,23 +426,13 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     return GeneratedCorpus(records, pairs, clusters, list(groups.values()), furnished)
 
 
-def labelled_pairs(sources: list[dict], msrp_pairs: list, *, n: int, seed: int = 0, split: str = "train") -> list[dict]:
-    """Labelled pairs of every kind for fitting ("train") and checking ("test") the verdict.
-
-    See :mod:`copytrace.corpus.labelled` for the kinds and how the halves are kept apart.
-    """
-    from .labelled import labelled_pairs as make
-
-    return make(sources, msrp_pairs, n=n, seed=seed, split=split)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """``python -m copytrace.corpus.generate pairs|corpus|wire …``: write generated data."""
+    """``python -m synthetic.generate pairs|corpus|wire …``: write generated data."""
     import argparse
     import collections
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m copytrace.corpus.generate", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m synthetic.generate", description=main.__doc__)
     sub = parser.add_subparsers(dest="what", required=True)
     p = sub.add_parser("pairs", help="labelled pairs (JSONL, texts inline) for fitting or checking the verdict")
     p.add_argument("--out", required=True)
@@ -552,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     w.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if args.what == "pairs":
-        from ..evaluate.datasets import load_msrp
+        from copytrace.evaluate.datasets import load_msrp
 
         pairs = labelled_pairs(read_sources(args.bbc), load_msrp(args.msrp), n=args.n, seed=args.seed, split=args.split)
         with open(args.out, "w", encoding="utf-8") as f:

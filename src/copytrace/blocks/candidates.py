@@ -153,7 +153,7 @@ def anchor_pairs(positions: np.ndarray, anchors: np.ndarray, min_shared: int = M
     """Pairs of documents that share at least ``min_shared`` anchors, as sorted ``(i, j)`` rows.
 
     ``anchors[k]`` is a rare passage hash held by document ``positions[k]``
-    (:meth:`copytrace.corpus.common.CommonText.anchors`). Jaccard similarity
+    (:meth:`copytrace.blocks.common.CommonText.anchors`). Jaccard similarity
     cannot see two paragraphs copied into an article ten times longer (their
     shingles are a few percent of the union), but the copied paragraphs hold
     passages that hardly any other document holds, and those match exactly.

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from copytrace.corpus.generate import Babbler, generate, generate_wire, labelled_pairs, read_sources, score, truth_pairs
-from copytrace.corpus.labelled import LABEL_OF
-from copytrace.corpus.templates import FAMILIES, name_pool, numbers, template_pair, template_twin
+from synthetic.generate import Babbler, generate, generate_wire, labelled_pairs, read_sources, score, truth_pairs
+from synthetic.labelled import LABEL_OF
+from synthetic.templates import FAMILIES, name_pool, numbers, template_pair, template_twin
 from copytrace.evaluate.datasets import load_msrp
 
 DATA = Path(__file__).parent / "data"
@@ -259,9 +259,9 @@ def test_labelled_pairs_are_deterministic():
 def test_the_pairs_command_writes_jsonl_with_texts_inline(tmp_path):
     out = tmp_path / "pairs.jsonl"
     run = subprocess.run(
-        [sys.executable, "-m", "copytrace.corpus.generate", "pairs", "--out", str(out), "--split", "test",
+        [sys.executable, "-m", "synthetic.generate", "pairs", "--out", str(out), "--split", "test",
          "--n", "60", "--seed", "1", "--bbc", str(DATA / "bbc-sample.jsonl.gz"), "--msrp", str(MSRP)],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, cwd=DATA.parents[1],
     )
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 60 and all(r["a"]["text"] and r["b"]["text"] and r["label"] in ("wholly", "partially", "non") for r in rows)
@@ -269,7 +269,7 @@ def test_the_pairs_command_writes_jsonl_with_texts_inline(tmp_path):
 
 
 def test_generator_sentences_keep_figures_whole():
-    from copytrace.corpus.generate import sentences
+    from synthetic.edits import sentences
 
     # A rewrite reorders sentences: a figure cut at its decimal point would become two wrong figures.
     assert sentences("Bank of Korea raised rate at 12.68 pct\n\nOffer at 495.75 dollars. It rose 3.4 percent!") == [

@@ -6,7 +6,7 @@ with ``id``, ``text`` and optional ``title``, ``outlet``, ``url``,
 ``published_at``. Nothing is loaded whole: JSONL and CSV are read line by line,
 Parquet in Arrow batches.
 
->>> from copytrace.corpus.read import read_corpus, Reject
+>>> from copytrace.blocks.read import read_corpus, Reject
 >>> for item in read_corpus("tests/data/bbc-sample.jsonl.gz"):   # doctest: +SKIP
 ...     if isinstance(item, Reject):
 ...         print(item.file, item.line, item.reason)

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from copytrace.corpus.read import Reject, read_corpus
+from copytrace.blocks.read import Reject, read_corpus
 from copytrace.document import Document
 from copytrace.errors import InputError
 
