@@ -2,6 +2,7 @@
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -142,3 +143,31 @@ def test_a_full_disk_while_writing_outputs_removes_the_partial_files(tmp_path, s
         scan_mod.scan(_tiny_corpus(tmp_path / "c.jsonl", seeds), out, processes=1, paraphrase=False,
                       semantic=False, progress=False)
     assert list(out.iterdir()) == []
+
+
+# --- two writers on one archive ----------------------------------------------------
+
+@pytest.mark.slow
+def test_two_concurrent_index_adds_of_one_corpus_lose_nothing_and_fail_nowhere(tmp_path):
+    """Both processes fingerprint the same first batch at once and then race for the write lock."""
+    import sqlite3
+
+    corpus = small_corpus(seed=7, n_sources=200, families=40)
+    src = corpus.write(tmp_path / "corpus")
+    db = tmp_path / "archive.db"
+    procs = [subprocess.Popen([str(EXE), "index", "add", str(src), "--db", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=600) for p in procs]
+    for p, (_, err) in zip(procs, results):
+        assert p.returncode == 0, err
+        assert "Traceback" not in err and "IntegrityError" not in err and "locked" not in err, err
+    added = [int(re.search(r"added (\d+), skipped (\d+)", err).group(1)) for _, err in results]
+    skipped = [int(re.search(r"added (\d+), skipped (\d+)", err).group(2)) for _, err in results]
+    with sqlite3.connect(db) as con:
+        stored = dict(con.execute("SELECT id, text FROM documents"))
+        bands = con.execute("SELECT count(DISTINCT n) FROM bands").fetchone()[0]
+    n = len(corpus.records)
+    assert sorted(stored) == sorted(r["id"] for r in corpus.records)
+    # each article added by exactly one of the two and skipped by the other
+    assert sum(added) == n and sum(skipped) == n, (added, skipped)
+    assert bands == n  # every stored article is findable by LSH
