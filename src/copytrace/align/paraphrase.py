@@ -81,6 +81,12 @@ LEXICAL_WEIGHT = 0.1
 LINKED_CUT = 0.1
 # Bonus for a pair of sentences that already share a verbatim passage.
 VERBATIM_BONUS = 0.1
+# Partners a sentence may be scored with: its nearest by transformer cosine (a pair counts
+# when it is among the nearest of either sentence). Articles seldom give a sentence more
+# than a few partners above the prefilter; a text of near-identical templated sentences
+# gives every sentence all of them, and scoring every pair (and every split/merge) was
+# quadratic: 220k characters took over 300 s.
+MAX_PARTNERS = 8
 
 def align_paraphrases(
     a: Segmented,
@@ -131,7 +137,7 @@ def align_paraphrases(
 
     # Candidates: (rank, P(paraphrase), sentences of a, sentences of b).
     candidates: list[tuple[float, float, tuple[int, ...], tuple[int, ...]]] = []
-    xs, ys = np.nonzero(sim >= scorer.prefilter)
+    xs, ys = np.nonzero((sim >= scorer.prefilter) & _nearest(sim, MAX_PARTNERS))
     merges = _merges(a, b, sa, sb, va, vb, encoder, scorer.prefilter)
     units = [((sa[x],), (sb[y],)) for x, y in zip(xs, ys)] + [(m[0], m[1]) for m in merges]
     cosines = [float(sim[x, y]) for x, y in zip(xs, ys)] + [m[2] for m in merges]
@@ -204,16 +210,19 @@ def _merges(a, b, sa, sb, va, vb, encoder, bar):
     wanted: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for one, two, seg_one, seg_two, many_on_b in ((sa, sb, va, vb * nb, True), (sb, sa, vb, va * na, False)):
         s = sim if many_on_b else sim.T
-        for x in range(len(one)):
-            for y in range(len(two) - 1):
-                if two[y + 1] != two[y] + 1 or s[x, y] < floor or s[x, y + 1] < floor:
-                    continue
-                merged = seg_two[y] + seg_two[y + 1]
-                approx = float(seg_one[x] @ merged) / float(np.linalg.norm(merged))
-                best_half = float(max(s[x, y], s[x, y + 1]))
-                if approx >= max(bar, best_half + MERGE_GAIN) - APPROX_SLACK:
-                    pair = (two[y], two[y + 1])
-                    wanted.append(((one[x],), pair, best_half) if many_on_b else (pair, (one[x],), best_half))
+        if len(two) < 2:
+            continue
+        # Both halves reach the floor, they are adjacent, and one is among x's nearest partners.
+        near = _nearest(s, MAX_PARTNERS, columns=False)
+        adjacent = np.diff(np.asarray(two)) == 1
+        worth = (s[:, :-1] >= floor) & (s[:, 1:] >= floor) & adjacent[None, :] & (near[:, :-1] | near[:, 1:])
+        for x, y in zip(*np.nonzero(worth)):
+            merged = seg_two[y] + seg_two[y + 1]
+            approx = float(seg_one[x] @ merged) / float(np.linalg.norm(merged))
+            best_half = float(max(s[x, y], s[x, y + 1]))
+            if approx >= max(bar, best_half + MERGE_GAIN) - APPROX_SLACK:
+                pair = (two[y], two[y + 1])
+                wanted.append(((one[x],), pair, best_half) if many_on_b else (pair, (one[x],), best_half))
     if not wanted:
         return []
     vecs = encoder.encode([_text(a, xs) for xs, _, _ in wanted] + [_text(b, ys) for _, ys, _ in wanted])
@@ -224,6 +233,17 @@ def _merges(a, b, sa, sb, va, vb, encoder, bar):
         if score >= bar and score >= best_half + MERGE_GAIN:
             out.append((xs, ys, score))
     return out
+
+
+def _nearest(sim: np.ndarray, k: int, *, columns: bool = True) -> np.ndarray:
+    """Cells among the ``k`` largest of their row (or, with ``columns``, of their column)."""
+    mask = np.zeros(sim.shape, dtype=bool)
+    for axis in (1, 0) if columns else (1,):
+        if sim.shape[axis] <= k:
+            return np.ones(sim.shape, dtype=bool)
+        top = np.argpartition(-sim, k - 1, axis=axis)
+        np.put_along_axis(mask, top[:, :k] if axis == 1 else top[:k, :], True, axis=axis)
+    return mask
 
 
 def screened(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen, bar: float = SCREEN_BAR):
