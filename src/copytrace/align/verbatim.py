@@ -82,8 +82,9 @@ def _similarity(wa, wb, piece: list[tuple[int, int]], i1: int, j1: int) -> float
 
     Up to :data:`LONG_PASSAGE` words a side it is computed whole, as it always was.
     A longer passage is cut at seeds about :data:`LONG_PASSAGE` words apart: a seed
-    is the same n-gram on both sides, so an optimal alignment passes through it
-    (the distances of the pieces add up to at most a few words more than the whole's).
+    is the same n-gram on both sides, so an optimal alignment nearly always passes
+    through it, and where it does not the pieces' distances add up to a few words
+    more than the whole's (random edits of 2,500-6,000-word texts: within 0.001).
     """
     i0, j0 = piece[0]
     if max(i1 - i0, j1 - j0) <= LONG_PASSAGE:
