@@ -23,6 +23,12 @@ def main(argv: list[str] | None = None) -> None:
     reports a process the signal killed), each with one line on stderr, after the
     command has stopped its workers and removed its partial files.
     """
+    # multiprocessing's resource tracker (a helper process, started with these -W options)
+    # unlinks the semaphores of a worker pool stopped by a signal and then warns about them;
+    # an interrupted scan should say one line, not that.
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    if quiet not in sys.warnoptions:
+        sys.warnoptions.append(quiet)
     try:
         with sigterm_raises():
             cli.main(args=argv, prog_name="copytrace", standalone_mode=False)
