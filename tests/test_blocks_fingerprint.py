@@ -40,9 +40,11 @@ def test_signatures_are_stable_across_processes():
     code = ("from copytrace.blocks.fingerprint import minhash;"
             "print(minhash(['The minister said the plan would go ahead next year.']).tolist())")
     # A different hash seed in the child: Python's salted str hash must play no part.
+    # The child imports the copytrace this test imported (a source tree on PYTHONPATH, not
+    # whatever is installed).
+    path = {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin",
-                              "PYTHONPATH": os.environ.get("PYTHONPATH", "")})
+                         env={"PYTHONHASHSEED": "123", "PATH": "/usr/bin:/bin", **path})
     assert eval(out.stdout) == here.tolist()
 
 

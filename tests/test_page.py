@@ -110,3 +110,25 @@ def test_cluster_browser_lists_archive_clusters_and_opens_a_member_beside_its_ro
         assert page.locator("#cluster-view .pane-a .text").inner_text() == a
         assert page.locator("#cluster-view .pane-b .text").inner_text() == copy
         page.screenshot(path=str(tmp_path / "clusters.png"), full_page=True)
+
+
+def test_highlights_after_emoji_cover_the_copied_passage(tmp_path):
+    """The API counts code points and JavaScript UTF-16 units; an emoji is one of
+    the first and two of the second, so unconverted offsets shift every highlight after it."""
+    passage = ("The minister said on Tuesday that the new bridge across the river would open in the spring "
+               "of next year, two years later than first planned, because of rising costs")
+    a = "\U0001F389\U0001F389 Breaking \U0001F680 news from the capital. " + passage + ". Residents have waited a long time."
+    b = "In other reports \U0001F600 today, the weather was fine. " + passage + ". Critics called the delay a scandal."
+    with running_server(None) as url, chromium_page(tmp_path) as page:
+        page.goto(url + "/")
+        page.fill("#text-a", a)
+        page.fill("#text-b", b)
+        page.uncheck("#paraphrase")
+        page.click("#compare-button")
+        page.wait_for_selector(".pane-a .m-verbatim")
+        for side in ("a", "b"):
+            marked = "".join(page.locator(f'.pane-{side} [data-pair~="p0"]').all_inner_texts())
+            assert marked == passage
+        # the text between the marks is intact too: the emoji are drawn whole
+        assert page.locator(".pane-a .text").inner_text() == a
+        assert page.locator(".pane-b .text").inner_text() == b

@@ -11,22 +11,35 @@ from pathlib import Path
 
 import click
 
-from .errors import InputError
+from .errors import InputError, Terminated, sigterm_raises
 
 EXIT_BAD_INPUT = 2
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script.
+
+    Ctrl-C ends with exit 130 and SIGTERM with 143 (128 + the signal, as a shell
+    reports a process the signal killed), each with one line on stderr, after the
+    command has stopped its workers and removed its partial files.
+    """
+    # multiprocessing's resource tracker (a helper process, started with these -W options)
+    # unlinks the semaphores of a worker pool stopped by a signal and then warns about them;
+    # an interrupted scan should say one line, not that.
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    if quiet not in sys.warnoptions:
+        sys.warnoptions.append(quiet)
     try:
-        cli.main(args=argv, prog_name="copytrace", standalone_mode=False)
+        with sigterm_raises():
+            cli.main(args=argv, prog_name="copytrace", standalone_mode=False)
     except InputError as exc:
         click.echo(f"copytrace: error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except click.exceptions.Abort:
-        click.echo("copytrace: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        # click turns a KeyboardInterrupt (and so Terminated) into Abort, keeping it as the cause.
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo("copytrace: terminated", err=True)
+            sys.exit(143)
         click.echo("copytrace: interrupted", err=True)
         sys.exit(130)
     except click.ClickException as exc:

@@ -34,6 +34,9 @@ MAX_GAP = 8  # most words skipped between consecutive seeds on either side
 MAX_SKEW = 3  # most difference between the gaps on the two sides (inserted/deleted words)
 MIN_WORDS = 6  # shortest passage worth reporting
 MAX_SEED_REPEATS = 8  # an n-gram this frequent in one text is boilerplate-like
+# Indel similarity costs the product of the two lengths (a passage over a whole 400k-character
+# paragraph: ~4 s); a passage longer than this is scored piece by piece between its own seeds.
+LONG_PASSAGE = 2000  # words a side
 
 
 def align_verbatim(
@@ -62,7 +65,7 @@ def align_verbatim(
                 continue
             used_a.update(range(i0, i1))
             used_b.update(range(j0, j1))
-            score = Indel.normalized_similarity(a.words[i0:i1], b.words[j0:j1])
+            score = _similarity(a.words, b.words, piece, i1, j1)
             passages.append(
                 Passage(
                     "verbatim",
@@ -72,6 +75,27 @@ def align_verbatim(
                 )
             )
     return sorted(passages, key=lambda p: (p.a.start, p.b.start))
+
+
+def _similarity(wa, wb, piece: list[tuple[int, int]], i1: int, j1: int) -> float:
+    """Indel similarity of words ``piece[0]..i1`` of ``a`` and ``..j1`` of ``b``, in near-linear time.
+
+    Up to :data:`LONG_PASSAGE` words a side it is computed whole, as it always was.
+    A longer passage is cut at seeds about :data:`LONG_PASSAGE` words apart: a seed
+    is the same n-gram on both sides, so an optimal alignment nearly always passes
+    through it, and where it does not the pieces' distances add up to a few words
+    more than the whole's (random edits of 2,500-6,000-word texts: within 0.001).
+    """
+    i0, j0 = piece[0]
+    if max(i1 - i0, j1 - j0) <= LONG_PASSAGE:
+        return Indel.normalized_similarity(wa[i0:i1], wb[j0:j1])
+    cuts = [(i0, j0)]
+    for i, j in piece:
+        if i - cuts[-1][0] >= LONG_PASSAGE and j > cuts[-1][1]:
+            cuts.append((i, j))
+    cuts.append((i1, j1))
+    distance = sum(Indel.distance(wa[x0:x1], wb[y0:y1]) for (x0, y0), (x1, y1) in zip(cuts, cuts[1:]))
+    return 1 - distance / ((i1 - i0) + (j1 - j0))
 
 
 def _usable(seg: Segmented, skip: Sequence[Span]) -> list[bool]:

@@ -289,7 +289,7 @@ def _matching_blocks(x: Sequence[str], y: Sequence[str]) -> list[difflib.Match]:
         return blocks_of(x, y)
     out: list[difflib.Match] = []
     pi = pj = 0
-    for ci, cj in _anchor_cuts(x, y) + [(len(x), len(y))]:
+    for ci, cj in anchor_cuts(x, y) + [(len(x), len(y))]:
         for m in blocks_of(x[pi:ci], y[pj:cj])[:-1]:
             if out and out[-1].a + out[-1].size == pi + m.a and out[-1].b + out[-1].size == pj + m.b:
                 out[-1] = difflib.Match(out[-1].a, out[-1].b, out[-1].size + m.size)  # joined across a cut
@@ -300,7 +300,7 @@ def _matching_blocks(x: Sequence[str], y: Sequence[str]) -> list[difflib.Match]:
     return out
 
 
-def _anchor_cuts(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int]]:
+def anchor_cuts(x: Sequence[str], y: Sequence[str]) -> list[tuple[int, int]]:
     """Positions ``(i, j)``, increasing on both sides and about :data:`_ANCHOR_EVERY`
     words apart, where the same trigram starts and occurs nowhere else on either side."""
     def once(seq) -> dict[tuple[str, ...], int]:

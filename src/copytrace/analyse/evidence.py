@@ -137,9 +137,32 @@ def longest_exact(a: Segmented, b: Segmented, verbatim: Sequence[Passage]) -> in
     for p in verbatim:
         wa = a.words[bisect.bisect_left(a.token_starts, p.a.start) : bisect.bisect_left(a.token_starts, p.a.end)]
         wb = b.words[bisect.bisect_left(b.token_starts, p.b.start) : bisect.bisect_left(b.token_starts, p.b.end)]
-        for block in Indel.opcodes(wa, wb):
-            if block.tag == "equal":
-                best = max(best, block.src_end - block.src_start)
+        best = max(best, _longest_equal(wa, wb))
+    return best
+
+
+def _longest_equal(wa: Sequence[str], wb: Sequence[str]) -> int:
+    """The longest 'equal' block of the Indel alignment of ``wa`` and ``wb``.
+
+    The alignment costs the product of the lengths (a passage over a whole
+    400k-character paragraph: ~5 s), so above ``LONG_DIFF`` words a side it is
+    done between anchors, word trigrams found once on each side (as the change
+    analysis does); a run that crosses an anchor is counted whole.
+    """
+    from .changes import LONG_DIFF, anchor_cuts
+
+    cuts = anchor_cuts(wa, wb) if max(len(wa), len(wb)) > LONG_DIFF else []
+    best = run = pi = pj = 0
+    for ci, cj in cuts + [(len(wa), len(wb))]:
+        for block in Indel.opcodes(wa[pi:ci], wb[pj:cj]):
+            if block.tag != "equal":
+                run = 0
+                continue
+            # an equal run that ended the previous piece goes on in this piece's first block
+            carried = run if (block.src_start, block.dest_start) == (0, 0) else 0
+            run = carried + block.src_end - block.src_start
+            best = max(best, run)
+        pi, pj = ci, cj
     return best
 
 

@@ -19,16 +19,20 @@ Stages (each with a progress bar on stderr):
    ``rejects.jsonl``, ``errors.jsonl`` (pairs whose comparison failed) and ``report.html``.
 
 Every output file is written under a temporary name and renamed only when the
-whole scan has finished, so an interrupted scan (Ctrl-C) never leaves files
-that look complete.
+whole scan has finished, so an interrupted scan never leaves files that look
+complete. Ctrl-C, SIGTERM (:class:`~copytrace.errors.Terminated`) or a failure
+stops the workers and removes the spool (``.work``) and the partial files; a
+full disk becomes a one-line :class:`~copytrace.errors.InputError`.
 """
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import sys
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +49,7 @@ from ..blocks.provenance import Edge, orient, root
 from ..blocks.read import Reject, read_corpus
 from .report import reported_pairs, write_report
 from ..engines import get_engine
-from ..errors import InputError
+from ..errors import InputError, sigterm_raises
 from ..verdict import load_model
 
 THRESHOLD = 0.5  # P(derived) below which a pair is not reuse: the verdict's own "non"
@@ -54,6 +58,7 @@ OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet",
 MIN_JACCARD = DUPLICATE_JACCARD  # align=False: a candidate this close is a pair (see candidates.py)
 ALIGN_JACCARD = 0.03  # align=True: estimated shingle Jaccard a candidate needs to be compared (see _worth_aligning)
 MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk or quota: the user's to fix, not a bug to trace
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,8 @@ def scan(
 
     seconds: dict[str, float] = {}
     runner = None
+    handlers = ExitStack()
+    handlers.enter_context(sigterm_raises())  # SIGTERM takes the clean-up path below, as Ctrl-C does
     try:
         clock = time.perf_counter()
         meta, n_rejects = _read(source, work, progress)
@@ -248,13 +255,19 @@ def scan(
         labels = dict(Counter(r["label"] for r in records))
         return ScanResult(out, n, n_rejects, int(n - len(reps)), candidates, len(records), len(cluster_rows),
                           seconds, errors=n_errors, labels=labels)
-    except BaseException:
-        # Ctrl-C or a failure: stop workers, leave only the work dir's partial files behind.
+    except BaseException as exc:
+        # Ctrl-C, SIGTERM or a failure: stop the workers, and leave no partial file and
+        # no spool behind (the spool is as large as the corpus; a new scan starts afresh).
         if runner is not None:
             runner.close(abort=True)
         for tmp in out.glob("*.tmp"):
             shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE:
+            raise InputError(str(out), f"cannot write: {exc.strerror or 'no space left on device'}") from None
         raise
+    finally:
+        handlers.close()
 
 
 @dataclass

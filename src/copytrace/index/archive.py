@@ -33,6 +33,7 @@ EXACT_UP_TO = 20_000  # archives this small get exact nearest-neighbour search
 # Counters per row of the archive's common-text sketch: 2 x 4 M x 2 bytes = 16 MB, enough
 # that a million articles' rare shingles stay far below the "common" bar (blocks.common).
 COMMON_BUCKETS = 1 << 22
+BUSY_TIMEOUT = 120.0  # seconds a writer waits for another process's transaction
 
 class Index:
     """The archive: ``Index(path)`` opens or creates it.
@@ -59,7 +60,9 @@ class Index:
         if not self.path.parent.is_dir():
             raise InputError(str(self.path), f"folder {self.path.parent} does not exist")
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            # Another process's write transaction is waited for (a batch commits in well
+            # under a minute), not answered with "database is locked".
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable per transaction
             self._db.executescript(SCHEMA)
@@ -103,7 +106,8 @@ class Index:
             if not stored:
                 with transaction(self._db):
                     self._db.executemany(
-                        "INSERT INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in SETTINGS.items()]
+                        # OR IGNORE: a second process may create the same new archive at once
+                        "INSERT OR IGNORE INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in SETTINGS.items()]
                     )
                 return
             wanted = {k: str(v) for k, v in SETTINGS.items()}
@@ -175,13 +179,16 @@ class Index:
         known = self._stored_hashes(unique)
         prints = fingerprint_map([d for d in unique if known.get(d.id) != d.content_hash])
         with self._lock:
-            known = self._stored_hashes(unique)  # again, under the lock: another thread may have added
-            fresh = {d.id: d for d in unique if known.get(d.id) != d.content_hash}
-            prints.update(fingerprint_map([d for d in fresh.values() if d.id not in prints]))
-            replaced = [i for i in fresh if i in known]
             new_vectors: list[tuple[int, np.ndarray]] = []
             self._common_text()  # loaded (or rebuilt) before this batch, so the batch is counted once
             with transaction(self._db):
+                # Again, inside the write transaction: another thread or another process (a
+                # second `index add` of the same corpus) may have added these ids since the
+                # first look, and from BEGIN IMMEDIATE to COMMIT no other writer can.
+                known = self._stored_hashes(unique)
+                fresh = {d.id: d for d in unique if known.get(d.id) != d.content_hash}
+                prints.update(fingerprint_map([d for d in fresh.values() if d.id not in prints]))
+                replaced = [i for i in fresh if i in known]
                 old, old_texts = [], []
                 if replaced:
                     old_texts = [t for (t,) in self._db.execute(

@@ -4,7 +4,9 @@
  *   copytrace.render(container, {comparison, texts: {a, b}, titles: {a, b}})
  *
  * `comparison` is the JSON of PRODUCT.md; every span is [start, end) into texts.a
- * or texts.b. Overlapping marks (a changed number inside a paraphrase) are drawn
+ * or texts.b, counted in Unicode code points (Python's str indices). JavaScript
+ * strings index UTF-16 units, where an emoji or other astral character takes
+ * two, so marksFor converts every span before the text is cut. Overlapping marks (a changed number inside a paraphrase) are drawn
  * by cutting the text at every mark boundary and giving each piece the classes
  * of all marks that cover it.
  */
@@ -76,11 +78,31 @@
     (c.boilerplate || []).forEach(function (b) {
       if (b.doc === side) add(b.span, ["m-boiler"], { title: "boilerplate (kept out of the scores)" });
     });
-    var n = texts[side].length;
-    return marks.filter(function (m) { return m.start < n; }).map(function (m) {
-      m.end = Math.min(m.end, n);
+    var unit = utf16Index(texts[side]);
+    return marks.filter(function (m) { return m.start < unit.length; }).map(function (m) {
+      m.start = unit.at(m.start);
+      m.end = unit.at(Math.min(m.end, unit.length));
       return m;
     });
+  }
+
+  /* Code-point offset -> UTF-16 index in `text`, and the text's length in code
+   * points. Without surrogate pairs the two counts agree and no table is built. */
+  function utf16Index(text) {
+    if (!/[\uD800-\uDBFF][\uDC00-\uDFFF]/.test(text)) {
+      return { length: text.length, at: function (i) { return i; } };
+    }
+    var starts = [];  // starts[k] = UTF-16 index of code point k
+    for (var u = 0; u < text.length; u++) {
+      starts.push(u);
+      var hi = text.charCodeAt(u);
+      if (hi >= 0xD800 && hi <= 0xDBFF && u + 1 < text.length) {
+        var lo = text.charCodeAt(u + 1);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) u++;  // a pair is one code point
+      }
+    }
+    starts.push(text.length);
+    return { length: starts.length - 1, at: function (i) { return starts[i]; } };
   }
 
   /* The text of one side as a fragment of plain and marked pieces. */
@@ -244,5 +266,5 @@
     return container;
   }
 
-  root.copytrace = { render: render, marksFor: marksFor };
+  root.copytrace = { render: render, marksFor: marksFor, utf16Index: utf16Index };
 })(window);
