@@ -1,4 +1,4 @@
-"""The result of comparing two articles, and its JSON contract (PRODUCT.md)."""
+"""The result of comparing two articles, and its JSON contract (README: "The JSON of one comparison")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,7 +50,7 @@ class Comparison:
         return doc.text[span.start : span.end]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of PRODUCT.md (fields may be added, never renamed)."""
+        """The JSON contract in the README, "The JSON of one comparison" (fields may be added, never renamed)."""
         return {
             "a": {"id": self.a.id, "length": len(self.a.text)},
             "b": {"id": self.b.id, "length": len(self.b.text)},

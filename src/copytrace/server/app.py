@@ -232,7 +232,7 @@ def _routes(app: FastAPI) -> None:
         },
     )
     async def compare_endpoint(request: Request, include_text: bool = False) -> JSONResponse:
-        """Compare two articles → the comparison JSON (PRODUCT.md).
+        """Compare two articles → the comparison JSON (README: "The JSON of one comparison").
 
         Send JSON ``{"a": text, "b": text}`` or a multipart form with files ``a`` and
         ``b`` (.txt or .html; encodings detected, HTML reduced to its article text).

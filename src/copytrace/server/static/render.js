@@ -3,7 +3,7 @@
  *
  *   copytrace.render(container, {comparison, texts: {a, b}, titles: {a, b}})
  *
- * `comparison` is the JSON of PRODUCT.md; every span is [start, end) into texts.a
+ * `comparison` is the comparison JSON (README: "The JSON of one comparison"); every span is [start, end) into texts.a
  * or texts.b, counted in Unicode code points (Python's str indices). JavaScript
  * strings index UTF-16 units, where an emoji or other astral character takes
  * two, so marksFor converts every span before the text is cut. Overlapping marks (a changed number inside a paraphrase) are drawn
@@ -35,7 +35,7 @@
     return node;
   }
 
-  /* Which text is the source: per verdict.direction, `a` when unknown (PRODUCT.md). */
+  /* Which text is the source: per verdict.direction, `a` when unknown (README: "The JSON of one comparison"). */
   function roles(c) {
     return c.verdict.direction === "b->a" ? { source: "b", derived: "a" } : { source: "a", derived: "b" };
   }
