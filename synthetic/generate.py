@@ -21,7 +21,7 @@ and ``labelled_pairs`` labelled pairs for the verdict.
 >>> from synthetic.generate import generate, read_sources, score
 >>> corpus = generate(read_sources("tests/data/bbc-sample.jsonl.gz"), families=20, seed=1)
 >>> len(corpus.records), len(corpus.pairs) > 20, len(corpus.templates)
-(225, True, 5)
+(226, True, 5)
 >>> score([(a, b) for a, b, _ in corpus.pairs], corpus.clusters, corpus)["recall"]
 1.0
 """
