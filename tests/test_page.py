@@ -12,14 +12,21 @@ from browser_support import chromium_page, running_server  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
+def _compare(page, url: str, a: str, b: str, *, paraphrase: bool = True, wait: str = ".pane .m-verbatim") -> None:
+    """Type two texts into the page and compare them, as a reader would."""
+    page.goto(url + "/")
+    page.fill("#text-a", a)
+    page.fill("#text-b", b)
+    if not paraphrase:
+        page.uncheck("#paraphrase")
+    page.click("#compare-button")
+    page.wait_for_selector(wait)
+
+
 def test_compare_two_seeds_side_by_side(tmp_path, seeds):
     a, b = seeds
     with running_server(None) as url, chromium_page(tmp_path) as page:
-        page.goto(url + "/")
-        page.fill("#text-a", a)
-        page.fill("#text-b", b)
-        page.click("#compare-button")
-        page.wait_for_selector(".pane .m-verbatim")
+        _compare(page, url, a, b)
 
         assert page.locator("#compare-button").is_enabled()
         assert page.locator(".pane-a .m-verbatim").count() > 0 and page.locator(".pane-b .m-verbatim").count() > 0
@@ -120,12 +127,7 @@ def test_highlights_after_emoji_cover_the_copied_passage(tmp_path):
     a = "\U0001F389\U0001F389 Breaking \U0001F680 news from the capital. " + passage + ". Residents have waited a long time."
     b = "In other reports \U0001F600 today, the weather was fine. " + passage + ". Critics called the delay a scandal."
     with running_server(None) as url, chromium_page(tmp_path) as page:
-        page.goto(url + "/")
-        page.fill("#text-a", a)
-        page.fill("#text-b", b)
-        page.uncheck("#paraphrase")
-        page.click("#compare-button")
-        page.wait_for_selector(".pane-a .m-verbatim")
+        _compare(page, url, a, b, paraphrase=False, wait=".pane-a .m-verbatim")
         for side in ("a", "b"):
             marked = "".join(page.locator(f'.pane-{side} [data-pair~="p0"]').all_inner_texts())
             assert marked == passage

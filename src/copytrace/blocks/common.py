@@ -83,11 +83,11 @@ def _read(text: str):
     return _window_hashes(h), words, figure, h
 
 
-def _frames(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _frames(text: str, read=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each run of SHINGLE words that holds a figure: its hash, its hash with every figure
     masked (the frame a wire service fills with new figures each week) and its first word;
     and which words are figures."""
-    hashes, _, figure, h = _read(text)
+    hashes, _, figure, h = read if read is not None else _read(text)
     if not len(hashes) or not figure.any():
         return hashes[:0], hashes[:0], np.zeros(0, dtype=np.int64), figure
     masked = np.where(figure, np.uint64(_FIGURE), h)
@@ -106,15 +106,16 @@ def _buckets(hashes: np.ndarray, buckets: int) -> np.ndarray:
 def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
     """The counters one document adds to: each distinct shingle once (a frequency of documents).
 
-    Two kinds of shingle share the table: the ``SHINGLE``-word runs that mark
-    common passages, and the shorter shingles of the MinHash fingerprint
+    Three kinds of key share the table: the ``SHINGLE``-word runs that mark
+    common passages, their figure-masked frames (:func:`_frames`), and the
+    shorter shingles of the MinHash fingerprint
     (:func:`copytrace.blocks.fingerprint.doc_shingles`), whose frequencies keep
     template frames out of the candidates. Their hashes are made differently,
     so one kind does not count as the other.
     """
-    hashes, _ = _shingles(text)
-    _, frames, _, _ = _frames(text)
-    return _buckets(np.unique(np.concatenate([hashes, frames, doc_shingles(text)])), buckets)
+    read = _read(text)
+    _, frames, _, _ = _frames(text, read)
+    return _buckets(np.unique(np.concatenate([read[0], frames, doc_shingles(text)])), buckets)
 
 
 def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
