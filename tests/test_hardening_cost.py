@@ -78,3 +78,67 @@ def test_verbatim_alignment_and_its_evidence_grow_near_linearly():
     small = min(_verbatim_seconds(10_000) for _ in range(2))
     large = min(_verbatim_seconds(40_000) for _ in range(2))
     assert large <= 6 * small + 0.2, (small, large)
+
+
+def _templated(n: int) -> tuple[str, str]:
+    """Two texts of ``n`` near-identical sentences each: every sentence looks like every other."""
+    rng = random.Random(0)
+    things = ["roads were closed", "schools stayed shut", "power was cut", "water supplies failed"]
+    a = " ".join(f"Officials in district {k} said that {rng.choice(things)} after the storm on Monday." for k in range(n))
+    b = " ".join(f"In district {k}, {rng.choice(things)} after the storm, officials reported." for k in range(n))
+    return a, b
+
+
+def test_templated_text_weighs_each_sentence_against_few_partners(monkeypatch):
+    """150 x 150 near-identical sentences: before the cap every pair, split and merge was scored
+    (67,000 units, and the merges checked against every pair); now each sentence meets its
+    MAX_PARTNERS nearest of the other side, and the units grow with the sentences, not their square."""
+    from copytrace.embed import get_encoder
+
+    n = 150
+    a, b = (segment(t) for t in _templated(n))
+    scored = []
+    real = paraphrase_mod.feature_matrix
+    monkeypatch.setattr(paraphrase_mod, "feature_matrix", lambda c, sides: scored.append(len(sides)) or real(c, sides))
+    passages = paraphrase_mod.align_paraphrases(a, b, get_encoder())
+    assert len(a.sentences) * len(b.sentences) > paraphrase_mod.FULL_PAIRS
+    # At most 2 x MAX_PARTNERS pairs a sentence, each in at most two splits and two merges.
+    assert sum(scored) <= 5 * 2 * paraphrase_mod.MAX_PARTNERS * n, sum(scored)
+    assert len(passages) >= 0.8 * n  # the sentences still pair, one to one
+    assert len({p.a for p in passages}) == len({p.b for p in passages}) == len(passages)
+
+
+def _not_outranked_by_brute_force(units, merges, pairs, most):
+    """The rule of ``_not_outranked`` as first written: every merge against every pair and every rival."""
+    def sentences(k):
+        xs_, ys_ = units[k]
+        return {(0, i) for i in xs_} | {(1, j) for j in ys_}
+
+    own = {k: sentences(k) for k in [*merges, *pairs]}
+    open_ = set(merges)
+    changed = True
+    while changed:
+        changed = False
+        rivals = {**pairs, **{k: most[k] for k in open_}}
+        for u in sorted(open_):
+            for v, r in pairs.items():
+                if r <= most[u] or not own[u] & own[v]:
+                    continue
+                if all(w == v or not own[w] & own[v] or own[w] & own[u] or rivals[w] < r for w in rivals):
+                    open_.discard(u)
+                    changed = True
+                    break
+    return [k for k in merges if k in open_]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_not_outranked_indexed_by_sentence_matches_the_brute_force(seed):
+    rng = random.Random(seed)
+    sa, sb = list(range(rng.randint(2, 7))), list(range(rng.randint(2, 7)))
+    units = paraphrase_mod._units(sa, sb)
+    singles = [k for k, (x, y) in enumerate(units) if len(x) == len(y) == 1]
+    merges = [k for k in range(len(units)) if k not in singles]
+    pairs = {k: rng.random() for k in rng.sample(singles, rng.randint(0, len(singles)))}
+    most = {k: rng.random() for k in merges}
+    assert paraphrase_mod._not_outranked(units, merges, pairs, most) == \
+        _not_outranked_by_brute_force(units, merges, pairs, most)

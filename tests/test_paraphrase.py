@@ -299,3 +299,15 @@ def test_screen_bar_loses_little_on_msrp(enc, screen):
     accepted, lost = screen_loss(MSRP, enc, screen)
     assert accepted > 2900
     assert lost / accepted <= 0.006  # measured: 13 of the 2,999 pairs the scorer accepts
+
+
+def test_partner_cap_changes_no_passage_on_ordinary_pairs(monkeypatch, segs, enc, seed_passages):
+    """The nearest-partner cap, forced on for texts far below FULL_PAIRS, finds the same passages."""
+    from copytrace.align import paraphrase as para
+
+    a, b = segs
+    split = segment(MERGE_A), segment(MERGE_B)
+    expected = [align_paraphrases(*split, enc), align_paraphrases(*split[::-1], enc)]
+    monkeypatch.setattr(para, "FULL_PAIRS", 0)
+    assert align_paraphrases(a, b, enc) == seed_passages
+    assert [align_paraphrases(*split, enc), align_paraphrases(*split[::-1], enc)] == expected

@@ -75,6 +75,15 @@ class Segmented:
             object.__setattr__(self, "_starts", cached)
         return cached
 
+    @property
+    def sentence_starts(self) -> list[int]:
+        """Start offset of each sentence, ascending: bisect it to find sentences in a span."""
+        cached = self.__dict__.get("_sentence_starts")
+        if cached is None:
+            cached = [s.start for s in self.sentences]
+            object.__setattr__(self, "_sentence_starts", cached)
+        return cached
+
     def slice(self, span: Span) -> str:
         return self.text[span.start : span.end]
 

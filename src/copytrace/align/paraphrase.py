@@ -55,6 +55,17 @@ the seed pair 8 texts are embedded instead of 27, and over the seed pair both
 ways, Clough-Stevenson’s 95 pairs and 50 same-topic BBC pairs 876 instead of
 3,786, with the same passages, scores and verdicts.
 
+Long texts: past ``FULL_PAIRS`` sentence pairs (2,500: two texts of 50
+sentences), each sentence meets only its ``MAX_PARTNERS`` (8) nearest sentences
+of the other side by the static model's cosine (the transformer's when there
+is no static model), and back
+(:func:`_nearest_partners`), so the units grow with the sentence count, not its
+square; this matters for texts of many near-identical templated sentences, which
+every screen lets through. Forced on for every pair of the seed pair, the 95
+Clough-Stevenson pairs and 50 same-topic BBC pairs, the cap changes none of
+their 136 paraphrase passages
+(``tests/test_paraphrase.py::test_partner_cap_changes_no_passage_on_ordinary_pairs``).
+
 Ranking: the one-to-one pairing is greedy by P(paraphrase) plus a small bonus for
 shared content words (``LEXICAL_WEIGHT`` × Jaccard), so of two sentences close
 in meaning the one that also shares the names and facts wins; MSRP cannot tune
@@ -94,6 +105,11 @@ LEXICAL_WEIGHT = 0.1
 LINKED_CUT = 0.1
 # Bonus for a pair of sentences that already share a verbatim passage.
 VERBATIM_BONUS = 0.1
+# Beyond this many sentence pairs, a sentence is weighed only against its MAX_PARTNERS
+# nearest sentences of the other side (see _nearest_partners): cost then grows with the
+# sentence count, not its square.
+FULL_PAIRS = 2_500
+MAX_PARTNERS = 8
 
 def align_paraphrases(
     a: Segmented,
@@ -135,14 +151,15 @@ def align_paraphrases(
         sa, sb = screened(a, b, sa, sb, screen)
         if not sa or not sb:
             return []
-    linked = _linked(a, b, covered_a, covered_b)
+    linked = _linked(a, b, covered_a, covered_b, sa, sb)
     sides = _Sides(a, b, encoder.screen)
 
     # Every unit the scorer might accept: one sentence with one, or with two adjacent ones
     # (a split or a merge). Its lexical features come first: P(paraphrase) is monotone in
     # the cosine, so the best a unit could reach is known before anything is embedded,
     # and a unit that cannot reach its cut needs no vector (see best_probability).
-    units = _units(sa, sb)
+    partners = _nearest_partners(a, b, sa, sb, screen or encoder) if len(sa) * len(sb) > FULL_PAIRS else None
+    units = _units(sa, sb, partners)
     tied = [any((i, j) in linked for i in xs_ for j in ys_) for xs_, ys_ in units]
     bars = np.array([min(cut, LINKED_CUT) if t else cut for t in tied])
     features = feature_matrix(np.zeros(len(units)), [(sides.a(xs_), sides.b(ys_)) for xs_, ys_ in units])
@@ -217,15 +234,54 @@ def best_probability(scorer, features: np.ndarray) -> np.ndarray:
     return np.maximum(top, scorer.decide(x))
 
 
-def _units(sa: list[int], sb: list[int]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """(sentences of a, sentences of b): each with each, then each with two adjacent of the other side."""
+def _units(sa: list[int], sb: list[int], partners: set[tuple[int, int]] | None = None
+           ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(sentences of a, sentences of b): each with each, then each with two adjacent of the other side.
+
+    With ``partners`` (sentence pairs), only units holding one of those pairs.
+    """
     runs_a = [(i, i + 1) for i, j in zip(sa, sa[1:]) if j == i + 1]
     runs_b = [(j, j + 1) for j, k in zip(sb, sb[1:]) if k == j + 1]
-    return (
-        [((i,), (j,)) for i in sa for j in sb]
-        + [((i,), run) for i in sa for run in runs_b]
-        + [(run, (j,)) for j in sb for run in runs_a]
-    )
+    if partners is None:
+        return (
+            [((i,), (j,)) for i in sa for j in sb]
+            + [((i,), run) for i in sa for run in runs_b]
+            + [(run, (j,)) for j in sb for run in runs_a]
+        )
+    with_b: dict[int, list[int]] = {}
+    with_a: dict[int, list[int]] = {}
+    for i, j in partners:
+        with_b.setdefault(i, []).append(j)
+        with_a.setdefault(j, []).append(i)
+    pairs = sorted(partners)
+    known_a, known_b = set(runs_a), set(runs_b)
+    splits = sorted({(i, run) for i, js in with_b.items() for j in js for run in ((j - 1, j), (j, j + 1))
+                     if run in known_b})
+    merges = sorted({(run, j) for j, is_ in with_a.items() for i in is_ for run in ((i - 1, i), (i, i + 1))
+                     if run in known_a}, key=lambda u: (u[1], u[0]))
+    return [((i,), (j,)) for i, j in pairs] + [((i,), run) for i, run in splits] + [(run, (j,)) for run, j in merges]
+
+
+def _nearest_partners(a: Segmented, b: Segmented, sa: list[int], sb: list[int], model) -> set[tuple[int, int]]:
+    """Each sentence of ``sa`` with its ``MAX_PARTNERS`` nearest of ``sb`` by ``model``'s cosine, and back.
+
+    Used only past ``FULL_PAIRS`` sentence pairs (long texts, or texts of many
+    near-identical templated sentences), so that weighing every sentence against
+    every other does not grow with the square of the text. One vector a sentence;
+    the similarities are computed in blocks, never held whole.
+    """
+    va = np.asarray(model.encode([_text(a, [i]) for i in sa]), dtype=np.float32)
+    vb = np.asarray(model.encode([_text(b, [j]) for j in sb]), dtype=np.float32)
+    out: set[tuple[int, int]] = set()
+    for rows, cols, flip in ((va, vb, False), (vb, va, True)):
+        k = min(MAX_PARTNERS, len(cols))
+        for start in range(0, len(rows), 1024):
+            sim = rows[start:start + 1024] @ cols.T
+            near = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+            for r, cs in enumerate(near.tolist(), start):
+                for c in cs:
+                    out.add((sa[c], sb[r]) if flip else (sa[r], sb[c]))
+    return out
 
 
 def _bonus(sides: "_Sides", unit, tied: bool) -> float:
@@ -261,16 +317,26 @@ def _not_outranked(units, merges: list[int], pairs: dict[int, float], most: dict
         return {(0, i) for i in xs_} | {(1, j) for j in ys_}
 
     own = {k: sentences(k) for k in [*merges, *pairs]}
+    holding: dict[tuple[int, int], list[int]] = {}  # sentence -> the units that hold it
+    for k, held in own.items():
+        for sentence in held:
+            holding.setdefault(sentence, []).append(k)
+
+    def sharing(k):
+        return {w for sentence in own[k] for w in holding[sentence]}
+
     open_ = set(merges)
     changed = True
     while changed:
         changed = False
-        rivals = {**pairs, **{k: most[k] for k in open_}}
         for u in sorted(open_):
-            for v, r in pairs.items():
-                if r <= most[u] or not own[u] & own[v]:
+            for v in sorted(w for w in sharing(u) if w in pairs):
+                r = pairs[v]
+                if r <= most[u]:
                     continue
-                if all(w == v or not own[w] & own[v] or own[w] & own[u] or rivals[w] < r for w in rivals):
+                # A rival that could take a sentence of v first, without touching u, leaves u a chance.
+                rivals = (w for w in sharing(v) if w != v and (w in pairs or w in open_) and not own[w] & own[u])
+                if all((pairs[w] if w in pairs else most[w]) < r for w in rivals):
                     open_.discard(u)
                     changed = True
                     break
@@ -342,12 +408,17 @@ def screened(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen, b
     units_a = [(i,) for i in sa] + runs_a
     units_b = [(j,) for j in sb] + runs_b
     vecs = screen.encode([_text(a, u) for u in units_a] + [_text(b, u) for u in units_b])
-    sim = vecs[: len(units_a)] @ vecs[len(units_a) :].T
-    # Pairs worth a look: one with one, one with two; never two with two.
-    sim[len(sa) :, len(sb) :] = -1.0
-    hit = sim >= bar
-    keep_a = {i for x in np.flatnonzero(hit.any(axis=1)) for i in units_a[x]}
-    keep_b = {j for y in np.flatnonzero(hit.any(axis=0)) for j in units_b[y]}
+    va, vb = vecs[: len(units_a)], vecs[len(units_a) :]
+    hit_a = np.zeros(len(units_a), dtype=bool)
+    hit_b = np.zeros(len(units_b), dtype=bool)
+    for start in range(0, len(units_a), 1024):  # in blocks: a long text's matrix is never held whole
+        hit = va[start:start + 1024] @ vb.T >= bar
+        # Pairs worth a look: one with one, one with two; never two with two.
+        hit[max(len(sa) - start, 0):, len(sb):] = False
+        hit_a[start:start + 1024] = hit.any(axis=1)
+        hit_b |= hit.any(axis=0)
+    keep_a = {i for x in np.flatnonzero(hit_a) for i in units_a[x]}
+    keep_b = {j for y in np.flatnonzero(hit_b) for j in units_b[y]}
     return [i for i in sa if i in keep_a], [j for j in sb if j in keep_b]
 
 
@@ -404,20 +475,25 @@ def _eligible(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span]) -> 
     return out
 
 
-def _linked(a: Segmented, b: Segmented, covered_a, covered_b) -> set[tuple[int, int]]:
-    """(sentence of a, sentence of b) pairs that share a verbatim passage."""
+def _linked(a: Segmented, b: Segmented, covered_a, covered_b, sa: list[int], sb: list[int]) -> set[tuple[int, int]]:
+    """(sentence of a, sentence of b) pairs among ``sa`` × ``sb`` that share a verbatim passage.
+
+    Only eligible sentences count, and those a long passage spans are covered,
+    so the set stays small however long the passage.
+    """
     if len(covered_a) != len(covered_b):
         return set()
-    return {
-        (i, j)
-        for pa, pb in zip(covered_a, covered_b)
-        for i in _sentences_in(a, pa)
-        for j in _sentences_in(b, pb)
-    }
+    eligible_a, eligible_b = set(sa), set(sb)
+    out = set()
+    for pa, pb in zip(covered_a, covered_b):
+        xs_ = [i for i in _sentences_in(a, pa) if i in eligible_a]
+        ys_ = [j for j in _sentences_in(b, pb) if j in eligible_b]
+        out.update((i, j) for i in xs_ for j in ys_)
+    return out
 
 
 def _sentences_in(seg: Segmented, span: Span) -> range:
-    starts = [s.start for s in seg.sentences]
+    starts = seg.sentence_starts
     return range(max(bisect.bisect_right(starts, span.start) - 1, 0), bisect.bisect_left(starts, span.end))
 
 
