@@ -10,7 +10,7 @@ Every shell (CLI, server, index, corpus scan) comes through :func:`compare`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from .align.paraphrase import align_paraphrases
@@ -42,21 +42,32 @@ class Prepared:
     credits: list[tuple[str, Span]]
     quotes: list[Span]
     templated: bool = False  # most figures sit in frames the corpus fills with others (blocks.common)
+    # In a templated report, the text as many documents hold as hold its frames. Left out of
+    # every score, but verbatim passages may run through it: a copy then stays one passage
+    # with its figures, while another report from the frames breaks at every figure.
+    frames: list[Span] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Span]:
+        """Boilerplate and template frames: the text no score counts."""
+        return sorted({*self.boilerplate, *self.frames}) if self.frames else self.boilerplate
 
 
-def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), templated: bool = False) -> Prepared:
+def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), templated: bool = False,
+            frames: Sequence[Span] = ()) -> Prepared:
     """Segment one article and find its boilerplate, credits and quotations.
 
     ``common`` are stretches a corpus scan or an archive found in many
     unrelated documents (templates, site furniture): they count as boilerplate.
     ``templated`` says the corpus found most of its figures in template frames
-    (:meth:`copytrace.blocks.common.CommonText.templated`).
+    (:meth:`copytrace.blocks.common.CommonText.templated`), and ``frames`` are
+    then the stretches as common as those frames (see :attr:`Prepared.frames`).
     """
     doc = as_document(doc, id=id)
     check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *common})
-    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated)
+    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, sorted(frames))
 
 
 @dataclass(frozen=True)
@@ -106,9 +117,9 @@ def compare_prepared(
 ) -> Comparison:
     """:func:`compare` for articles already prepared (the archive passes its common text this way)."""
     da, db, sa, sb = pa.doc, pb.doc, pa.seg, pb.seg
-    bp_a, bp_b = pa.boilerplate, pb.boilerplate
+    bp_a, bp_b = pa.skipped, pb.skipped
 
-    verbatim = align_verbatim(sa, sb, skip_a=bp_a, skip_b=bp_b)
+    verbatim = align_verbatim(sa, sb, skip_a=pa.boilerplate, skip_b=pb.boilerplate)
     quotes = align_quotes(sa, sb)
     para = _paraphrases(pa, pb, verbatim, model) if paraphrase else []
     passages = sorted(verbatim + para, key=lambda p: (p.a.start, p.b.start))
@@ -175,7 +186,7 @@ def judge_pair(
     >>> j.verdict.label, j.used_model
     ('wholly', False)
     """
-    verbatim = align_verbatim(a.seg, b.seg, skip_a=a.boilerplate, skip_b=b.boilerplate)
+    verbatim = align_verbatim(a.seg, b.seg, skip_a=a.boilerplate, skip_b=b.boilerplate)  # frames not skipped
     judge_model = get_model(verdict_model)
     evidence = _evidence(a, b, verbatim, [])
     para: list[Passage] = []
@@ -192,8 +203,8 @@ def judge_pair(
     return Judgement(
         verdict=verdict,
         evidence=evidence,
-        coverage_a=covered_share(a.seg, [p.a for p in passages], a.boilerplate),
-        coverage_b=covered_share(b.seg, [p.b for p in passages], b.boilerplate),
+        coverage_a=covered_share(a.seg, [p.a for p in passages], a.skipped),
+        coverage_b=covered_share(b.seg, [p.b for p in passages], b.skipped),
         credited=_credited(verdict, a, b),
         used_model=used,
     )
@@ -204,7 +215,7 @@ def _paraphrase_room(a: Prepared, b: Prepared, verbatim: list[Passage], model: s
     from .embed import get_encoder
 
     return room(a.seg, b.seg, get_encoder(model).screen, covered_a=[p.a for p in verbatim],
-                covered_b=[p.b for p in verbatim], skip_a=a.boilerplate, skip_b=b.boilerplate)
+                covered_b=[p.b for p in verbatim], skip_a=a.skipped, skip_b=b.skipped)
 
 
 def _paraphrases(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> list[Passage]:
@@ -216,8 +227,8 @@ def _paraphrases(a: Prepared, b: Prepared, verbatim: list[Passage], model: str |
         get_encoder(model),
         covered_a=[p.a for p in verbatim],
         covered_b=[p.b for p in verbatim],
-        skip_a=a.boilerplate,
-        skip_b=b.boilerplate,
+        skip_a=a.skipped,
+        skip_b=b.skipped,
     )
 
 
@@ -237,7 +248,7 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
     cut = load_scorer().cut
     return gather(
         a.seg, b.seg, verbatim, [p for p in para if p.score >= cut],
-        skip_a=a.boilerplate, skip_b=b.boilerplate, quotes_a=a.quotes, quotes_b=b.quotes,
+        skip_a=a.skipped, skip_b=b.skipped, quotes_a=a.quotes, quotes_b=b.quotes,
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
         templated=a.templated and b.templated,

@@ -56,6 +56,9 @@ def gather(
     ``skip_*`` are boilerplate spans (left out of every share), ``quotes_*``
     quotation spans; ``meta`` passes publication times and credit counts through.
     """
+    # A passage that lies wholly in skipped text on one side (template frames verbatim passages
+    # may run through: see pipeline.Prepared.frames) is the template speaking, not evidence.
+    verbatim = _with_content(a, b, verbatim, skip_a, skip_b)
     va = covered_share(a, [p.a for p in verbatim], skip_a)
     vb = covered_share(b, [p.b for p in verbatim], skip_b)
     both_a = covered_share(a, [p.a for p in [*verbatim, *paraphrase]], skip_a)
@@ -88,6 +91,20 @@ def gather(
         quoted=max(_quoted(a, [p.a for p in verbatim], quotes_a), _quoted(b, [p.b for p in verbatim], quotes_b)),
         **meta,
     )
+
+
+def _with_content(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span],
+                  skip_b: Sequence[Span]) -> list[Passage]:
+    """The passages with some words outside ``skip_*`` on both sides."""
+    if not passages or not (skip_a or skip_b):
+        return list(passages)
+    skipped_a, skipped_b = word_mask(a, skip_a), word_mask(b, skip_b)
+
+    def has_content(seg: Segmented, skipped: list[bool], span: Span) -> bool:
+        starts = seg.token_starts
+        return not all(skipped[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)])
+
+    return [p for p in passages if has_content(a, skipped_a, p.a) and has_content(b, skipped_b, p.b)]
 
 
 def in_order(passages: Sequence[Passage]) -> int:
