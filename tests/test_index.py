@@ -274,3 +274,21 @@ def test_furniture_common_in_the_archive_is_not_reuse(tmp_path):
     with Index(tmp_path / "a.db") as index:
         assert index._common_text().n_docs == 70
         assert index.query(fresh, paraphrase=False) == []
+
+
+def test_an_archive_of_wire_reports_matches_a_rewrite_to_its_source_not_to_its_template(tmp_path):
+    """Reports filed from shared frames: a rewrite of one finds its source, and no other report
+    written from the same frames is judged derived (the archive marks templated reports and
+    their frames as the scan does: blocks.common.CommonText.left_out)."""
+    from synthetic.generate import generate_wire
+
+    corpus = generate_wire(400, seed=2)
+    by_id = {r["id"]: r for r in corpus.records}
+    source, copy = next((a, b) for a, b, kind in corpus.pairs if kind == "rewrite")
+    with Index(tmp_path / "wire.db") as index:
+        index.add([from_record(r, "wire") for r in corpus.records if r["id"] != copy])
+        matches = index.query(from_record(by_id[copy], "wire"), paraphrase=False)
+    family = next(c for c in corpus.clusters if source in c)
+    assert source in [m.document.id for m in matches]
+    wrong = [m.document.id for m in matches if m.document.id not in family]
+    assert wrong == [], wrong

@@ -216,6 +216,19 @@ class CommonText:
                 start = None
         return out
 
+    def left_out(self, text: str, min_docs: int, template_docs: int) -> tuple[list[Span], bool, list[Span]]:
+        """What a comparison leaves out of ``text``: ``(common, templated, frames)``.
+
+        ``common`` is text in ``min_docs`` documents or more (furniture);
+        ``templated`` says most of the figures sit in template frames, and then
+        ``frames`` is the text in ``template_docs`` documents or more: a
+        sentence as frequent as the frames ("Proceeds will be used for general
+        corporate purposes") is one of the template's too. The arguments of
+        :func:`copytrace.pipeline.prepare`; the scan and the archive both use it.
+        """
+        templated = bool(template_docs) and self.templated(text, template_docs)
+        return self.spans(text, min_docs), templated, (self.spans(text, template_docs) if templated else [])
+
     def save(self, path: str | Path) -> None:
         """To ``path`` (a ``.npy`` file) and its document count beside it."""
         with open(path, "wb") as f:

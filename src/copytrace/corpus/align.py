@@ -124,12 +124,8 @@ def _prepared(*values, common: str | None = None, min_docs: int = 0, template_do
     doc = to_document(dict(zip(_FIELDS, values)))
     if not common:
         return prepare(doc)
-    sketch = load_shared(common)
-    templated = bool(template_docs) and sketch.templated(doc.text, template_docs)
-    # In a templated report, a sentence that recurs in as many documents as its frames do
-    # ("Proceeds will be used for general corporate purposes") is one of the template's too.
-    frames = sketch.spans(doc.text, template_docs) if templated else ()
-    return prepare(doc, common=sketch.spans(doc.text, min_docs), templated=templated, frames=frames)
+    common_spans, templated, frames = load_shared(common).left_out(doc.text, min_docs, template_docs)
+    return prepare(doc, common=common_spans, templated=templated, frames=frames)
 
 
 def align_tasks(tasks: Iterable[Mapping], **kw) -> Iterator[dict]:

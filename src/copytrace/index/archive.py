@@ -15,7 +15,7 @@ import numpy as np
 
 from ..blocks.candidates import DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, jaccard_estimate
 from ..blocks.cluster import clusters as find_clusters
-from ..blocks.common import CommonText, count_batch, threshold as common_threshold
+from ..blocks.common import CommonText, count_batch, template_threshold, threshold as common_threshold
 from ..blocks.provenance import root
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS as VECTOR_DIM
 from ..document import Document, as_document
@@ -335,9 +335,14 @@ class Index:
             Path(f"{self._common_path}.stamp").write_text(stamp)
         self._common_dirty = False
 
-    def _common_spans(self, text: str) -> list:
+    def _prepared(self, doc: Document, id: str):
+        """``doc`` prepared as a scan prepares it: furniture and template frames left out (blocks.common)."""
+        from ..pipeline import prepare
+
         sketch = self._common_text()
-        return sketch.spans(text, common_threshold(max(sketch.n_docs, 1)))
+        n = max(sketch.n_docs, 1)
+        common, templated, frames = sketch.left_out(doc.text, common_threshold(n), template_threshold(n))
+        return prepare(doc, id, common=common, templated=templated, frames=frames)
 
     # -- querying
     def candidates(self, doc: Document | str, *, lsh: int = 100, neighbours: int = 20) -> list[Candidate]:
@@ -463,18 +468,18 @@ class Index:
         ``include_non``.
         """
         # the pipeline; imported here so the index loads without the model
-        from ..pipeline import compare_prepared, prepare
+        from ..pipeline import compare_prepared
 
         doc = as_document(doc)
-        # Text in many archived articles (furniture, template frames) counts as boilerplate.
-        mine = prepare(doc, "a", common=self._common_spans(doc.text))
+        # Text in many archived articles (furniture, template frames) counts in no score.
+        mine = self._prepared(doc, "a")
         matches = []
         chosen = [c for c in self.candidates(doc) if c.jaccard >= min_jaccard or c.cosine >= min_cosine]
         for cand in chosen[:max_compare]:
             other = self.get(cand.id)
             if other is None:  # removed meanwhile by another writer
                 continue
-            theirs = prepare(other, "b", common=self._common_spans(other.text))
+            theirs = self._prepared(other, "b")
             comparison = compare_prepared(mine, theirs, paraphrase=paraphrase, model=self.model,
                                           verdict_model=self.verdict_model)
             if include_non or comparison.verdict.label != "non":
