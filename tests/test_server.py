@@ -68,6 +68,8 @@ def test_compare_uploads_return_texts(client, seed_paths):
         ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 422, "json"),
         ({"json": {"a": 5, "b": "text"}}, 422, "a: input should be a valid string"),
         ({"json": {"a": "only one"}}, 422, "b: field required"),
+        ({"json": {"a": "some words", "b": "more words", "paraphrase": 0}}, 422, "paraphrase"),
+        ({"json": {"a": "some words", "b": "more", "a_meta": {"published_at": 0}}}, 422, "published_at"),
         ({"json": {"a": "   ", "b": "some words here"}}, 400, "empty"),
         ({"json": {"a": "x" * 500_001, "b": "words"}}, 413, "at most 500000"),
         ({"content": b"a=1", "headers": {"content-type": "text/plain"}}, 415, "application/json"),
@@ -138,6 +140,10 @@ def test_document_errors(client):
     assert r.status_code == 422 and "documents" in r.json()["detail"]
     r = client.post("/documents", json={"text": "words", "published_at": "not a date"})
     assert r.status_code == 422 and "published_at" in r.json()["detail"]
+    r = client.post("/documents", json={"text": "words", "published_at": 1700000000})  # a number: which epoch?
+    assert r.status_code == 422 and "published_at" in r.json()["detail"]
+    r = client.post("/query", json={"text": "words", "paraphrase": "yes"})
+    assert r.status_code == 422 and "paraphrase" in r.json()["detail"]
     r = client.post("/query", json={"text": "words", "limit": 0})
     assert r.status_code == 422 and "limit" in r.json()["detail"]
 

@@ -30,7 +30,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -48,6 +48,13 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 Id = Annotated[str, Field(min_length=1, max_length=500)]
 
 
+def _not_a_number(value: Any) -> Any:
+    # A bare number could be seconds or milliseconds since any epoch: ask for ISO 8601 instead.
+    if isinstance(value, (int, float)):
+        raise ValueError("a date and time in ISO 8601 (2024-05-01T09:30:00Z), not a number")
+    return value
+
+
 class DocumentIn(BaseModel):
     """An article with optional metadata."""
 
@@ -57,7 +64,7 @@ class DocumentIn(BaseModel):
     title: str | None = Field(None, max_length=2_000)
     outlet: str | None = Field(None, max_length=500)
     url: str | None = Field(None, max_length=4_000)
-    published_at: datetime | None = None
+    published_at: Annotated[datetime, BeforeValidator(_not_a_number)] | None = None
 
     def document(self, source: str) -> Document:
         check_text(self.text, self.id or source)
@@ -75,7 +82,7 @@ class CompareIn(BaseModel):
     b_id: Id | None = None
     a_meta: dict[str, Any] | None = Field(None, description="title, outlet, url, published_at of a")
     b_meta: dict[str, Any] | None = None
-    paraphrase: bool = True
+    paraphrase: StrictBool = True  # 0 or "yes" is not an answer: 422, not a guess
 
 
 class QueryIn(BaseModel):
@@ -83,7 +90,7 @@ class QueryIn(BaseModel):
     text: Text
     id: Id | None = None
     limit: int = Field(10, ge=1, le=50)
-    paraphrase: bool = True
+    paraphrase: StrictBool = True  # 0 or "yes" is not an answer: 422, not a guess
 
 
 class DocumentsIn(BaseModel):
