@@ -176,3 +176,30 @@ def test_with_a_corpus_two_templated_reports_whose_figures_mostly_differ_are_not
     assert judge(Evidence(**pair, templated=True)).label == "non"
     # A copy of a templated report keeps its figures: still derived.
     assert judge(Evidence(**{**pair, "numbers_differ": 0, "facts_differ": 0}, templated=True)).label != "non"
+
+
+def test_with_a_corpus_templated_reports_keeping_few_of_each_others_figures_are_not_derived():
+    # A scan's view of two rain reports from one template: a 9-word passage through the frames
+    # ("... 29 degrees Celsius. More rain is expected over the next") whose one figure agrees by chance.
+    pair = dict(verbatim_a=0.09, verbatim_b=0.27, words_a=32, words_b=11, longest_run=9, long_runs=1, units=1,
+                in_order=1, facts=7, facts_differ=4, numbers=2, numbers_differ=0, longest_exact=9, identity=1.0)
+    assert judge(Evidence(**pair, templated=True)).label != "non"  # the aligned figures say nothing
+    assert judge(Evidence(**pair, templated=True, figures_kept=0.2)).label == "non"
+    # A rewrite keeps its figures; and without the corpus's word the share is not used.
+    assert judge(Evidence(**pair, templated=True, figures_kept=0.9)).label != "non"
+    assert judge(Evidence(**pair, figures_kept=0.2)).label != "non"
+    model = load_model()
+    assert model.settled(Evidence(**{**pair, "verbatim_a": 0.0, "verbatim_b": 0.0}, templated=True,
+                                  figures_kept=0.2), floor=0.5)
+
+
+def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
+    from copytrace.analyse.evidence import figures_kept
+    from copytrace.segment import segment
+
+    a = segment("Exports rose 12 percent to 4,500 tonnes in week 7. Prices were 310 dollars.")
+    b = segment("Exports rose 12 percent to 4,500 tonnes.")
+    c = segment("Exports fell 9 percent to 3,100 tonnes in week 7.")
+    assert figures_kept(a, b) == 1.0
+    assert figures_kept(a, c) == 1 / 3
+    assert figures_kept(a, segment("No figures here.")) is None

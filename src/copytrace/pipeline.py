@@ -21,7 +21,7 @@ from .analyse.boilerplate import find_boilerplate
 from .analyse.changes import find_changes
 from .analyse.coverage import covered_share, uncovered
 from .analyse.units import change_units
-from .analyse.evidence import gather
+from .analyse.evidence import figures_kept, gather
 from .comparison import Comparison
 from .document import Document, as_document, check_length
 from .segment import Segmented, segment
@@ -246,12 +246,14 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
     # Sentences tied by a verbatim passage are shown as paraphrases on a lower bar
     # (align.paraphrase.LINKED_CUT); as evidence of reuse only the scorer's own cut counts.
     cut = load_scorer().cut
+    templated = a.templated and b.templated
     return gather(
         a.seg, b.seg, verbatim, [p for p in para if p.score >= cut],
         skip_a=a.skipped, skip_b=b.skipped, quotes_a=a.quotes, quotes_b=b.quotes,
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
-        templated=a.templated and b.templated,
+        templated=templated,
+        figures_kept=figures_kept(a.seg, b.seg, a.boilerplate, b.boilerplate) if templated else None,
     )
 
 

@@ -66,6 +66,11 @@ TEMPLATE_EXACT = 12
 CORPUS_TEMPLATE_NUMBERS = 2
 CORPUS_TEMPLATE_DIFFER = 0.75
 CORPUS_TEMPLATE_EXACT = 20
+# ... or when the two reports keep fewer than this share of their figures (the figures of the
+# one with fewer, found in the other, anywhere outside boilerplate). On the generated wire
+# corpus (1,000 reports) every planted copy and rewrite kept 0.82 or more, and every template
+# pair the scan still judged derived 0.5 or less; a rewrite drops figures, it does not change them.
+CORPUS_FIGURES_KEPT = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class Evidence:
     reported_credits_a: int = 0  # "X reported", "according to X" credits in a
     reported_credits_b: int = 0
     templated: bool = False  # both texts fill template frames the corpus holds (scan and archive only)
+    figures_kept: float | None = None  # when templated: share of the figures of one text found in the other
 
     def reused(self, side: str) -> float:
         """Share of one side's words found in the other (verbatim or paraphrased)."""
@@ -159,12 +165,23 @@ def is_template(e: Evidence) -> bool:
 
     Without a corpus: every one of several figures in the aligned passages
     differs and nothing long is shared unchanged. With one, when both texts
-    fill the corpus's template frames: most of their aligned figures differ.
+    fill the corpus's template frames: most of their aligned figures differ,
+    or the two texts keep few of each other's figures.
     """
     if e.numbers >= TEMPLATE_NUMBERS and e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT:
         return True
+    if figures_say_template(e):
+        return True
     return (e.templated and e.numbers >= CORPUS_TEMPLATE_NUMBERS and e.longest_exact < CORPUS_TEMPLATE_EXACT
             and e.numbers_differ >= CORPUS_TEMPLATE_DIFFER * e.numbers)
+
+
+def figures_say_template(e: Evidence) -> bool:
+    """Both texts fill the corpus's template frames and keep few of each other's figures.
+
+    It looks at the whole texts, so no passage found later changes it.
+    """
+    return e.templated and e.figures_kept is not None and e.figures_kept < CORPUS_FIGURES_KEPT
 
 
 def may_be_template(e: Evidence, added: float) -> bool:
@@ -383,8 +400,8 @@ class VerdictModel:
         d_lo, d_hi = self.derived.bounds(lo, hi)
         if _sigmoid(d_hi) < min(floor, 0.5):
             return True  # cannot be kept
-        if is_template(e) and not facts:
-            return True  # nothing left to pair: non for sure
+        if figures_say_template(e) or (is_template(e) and not facts):
+            return True  # non for sure
         if may_be_template(e, facts):
             return False  # paraphrased passages decide whether the figures agree
         if (d_lo >= 0) != (d_hi >= 0):

@@ -144,6 +144,22 @@ def fact_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> t
     return differ, total, numbers_differ, numbers
 
 
+def figures_kept(a: Segmented, b: Segmented, skip_a: Sequence[Span] = (), skip_b: Sequence[Span] = ()) -> float | None:
+    """Share of the figures of the text with fewer found in the other, outside ``skip_*``.
+
+    ``None`` when either text has none. Two reports written from one template
+    share their frames but few figures; a copy or a rewrite keeps them.
+    """
+    def figures(seg: Segmented, skip: Sequence[Span]) -> set[str]:
+        skipped = word_mask(seg, skip)
+        return {w for w, s in zip(seg.words, skipped) if not s and _DIGIT.search(w)}
+
+    fa, fb = figures(a, skip_a), figures(b, skip_b)
+    if not fa or not fb:
+        return None
+    return len(fa & fb) / min(len(fa), len(fb))
+
+
 def longest_exact(a: Segmented, b: Segmented, verbatim: Sequence[Passage]) -> int:
     """The longest run of identical words inside the verbatim passages.
 
