@@ -274,3 +274,14 @@ def test_generator_sentences_keep_figures_whole():
     # A rewrite reorders sentences: a figure cut at its decimal point would become two wrong figures.
     assert sentences("Bank of Korea raised rate at 12.68 pct\n\nOffer at 495.75 dollars. It rose 3.4 percent!") == [
         "Bank of Korea raised rate at 12.68 pct", "Offer at 495.75 dollars.", "It rose 3.4 percent!"]
+
+
+def test_sources_repeating_a_passage_of_another_are_dropped():
+    from synthetic.edits import distinct
+
+    articles = [r for r in read_sources(DATA / "bbc-sample.jsonl.gz")[:6]]
+    paragraph = " ".join(articles[0]["text"].split()[30:50])  # 20 words of the first article
+    follow_up = {"id": "follow-up", "text": articles[5]["text"] + "\n\n" + paragraph}
+    kept = [s["id"] for s in distinct(articles[:5] + [follow_up])]
+    assert kept == [s["id"] for s in articles[:5]]
+    assert [s["id"] for s in distinct(articles)] == [s["id"] for s in articles]
