@@ -172,17 +172,34 @@ def _check_encoding(text: str, where: str) -> None:
 def _jsonl(file: Path) -> Iterator[Document | Reject]:
     with _open_binary(file) as f:
         for line_no, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            if b"\x00" in raw:
-                yield Reject(str(file), line_no, "binary data (NUL bytes), not a JSON line")
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8", "surrogateescape"))
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield Reject(str(file), line_no, f"malformed JSON: {exc}")
-                continue
-            yield _record(record, file, line_no)
+            item = jsonl_record(raw, file, line_no)
+            if item is not None:
+                yield item
+
+
+def jsonl_record(raw: bytes, file: str | Path, line_no: int) -> Document | Reject | None:
+    """One line of a JSONL file as a Document (``meta["_line"]`` set) or a Reject; ``None`` for a blank line.
+
+    The local reader and the Spark engine's (which reads large JSONL files in splits) both call it.
+    """
+    if not raw.strip():
+        return None
+    if b"\x00" in raw:
+        return Reject(str(file), line_no, "binary data (NUL bytes), not a JSON line")
+    try:
+        record = json.loads(raw.decode("utf-8", "surrogateescape"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Reject(str(file), line_no, f"malformed JSON: {exc}")
+    return _record(record, Path(file), line_no)
+
+
+def jsonl_line(file: str | Path, line_no: int) -> bytes:
+    """The raw bytes of line ``line_no`` (from 1) of a JSONL file: for a reader that decoded it lossily."""
+    with _open_binary(Path(file)) as f:
+        for k, raw in enumerate(f, 1):
+            if k == line_no:
+                return raw
+    return b""
 
 
 def _csv(file: Path) -> Iterator[Document | Reject]:

@@ -43,7 +43,7 @@ from ..blocks.candidates import (MAX_BUCKET, MIN_ANCHORS, band_keys, bucket_neig
                                  hyperplane_bits, hyperplane_keys, nearest_of, text_key)
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
-from ..blocks.read import Reject, corpus_files, duplicate_reason, read_file, where
+from ..blocks.read import Reject, corpus_files, duplicate_reason, jsonl_line, jsonl_record, kind_of, read_file, where
 from ..corpus.align import align_task
 from ..corpus.fingerprint_stage import fingerprint_batch
 from ..errors import InputError
@@ -51,18 +51,58 @@ from ..errors import InputError
 BATCH = 500
 ROW_LINE_BITS = 40  # a spool row is (file number << 40) + line: read order, without numbering the corpus
 SOURCES = ("lsh", "anchor", "ann")  # candidate sources in the order a pair's ``via`` names them
+SPLIT_BYTES = 64 << 20  # an uncompressed JSONL file this large is read in splits by Spark's text reader
+SPLIT_MAX: int | None = None  # bytes per split (Hadoop's default when None); tests set it to force many splits
 LATE = 1 << 62  # sorts a file's own reject (line unknown) after its records' rejects
 
 
 def _read_files(files: Iterable[tuple[int, str, str]]):
     for fi, file, rel in files:
         for item in read_file(Path(file), Path(rel)):
-            if isinstance(item, Reject):
-                yield (fi, item.line, item.id, None, None, None, None, None, None, None, item.reason, item.file)
-            else:
-                yield (fi, item.meta.get("_line"), item.id, item.text, item.title, item.outlet, item.url,
-                       item.published_at.isoformat() if item.published_at else None, item.content_hash,
-                       text_key(item.text), None, file)
+            yield _read_row(fi, file, item)
+
+
+def _read_lines(lines: Iterable[tuple[str, int]], fi: int, file: str):
+    """Lines of one JSONL file as Spark's text reader splits it: ``(text, index from 0)``."""
+    for text, index in lines:
+        # Spark decodes each line as UTF-8 with replacement and drops its newline; a line
+        # where it replaced something, or that is not JSON (the error names a position), is
+        # read again as the local reader sees it, so a bad record gets the same reject.
+        line = index + 1
+        if "\ufffd" in text:
+            item = jsonl_record(jsonl_line(file, line), file, line)
+        else:
+            item = jsonl_record(text.encode("utf-8") + b"\n", file, line)
+            if isinstance(item, Reject) and item.reason.startswith("malformed JSON"):
+                item = jsonl_record(jsonl_line(file, line), file, line)
+        if item is not None:
+            yield _read_row(fi, file, item)
+
+
+def _read_row(fi: int, file: str, item) -> tuple:
+    if isinstance(item, Reject):
+        return (fi, item.line, item.id, None, None, None, None, None, None, None, item.reason, item.file)
+    return (fi, item.meta.get("_line"), item.id, item.text, item.title, item.outlet, item.url,
+            item.published_at.isoformat() if item.published_at else None, item.content_hash,
+            text_key(item.text), None, file)
+
+
+def _split_conf() -> dict[str, str]:
+    conf = {"textinputformat.record.delimiter": "\n"}  # as Python splits lines: a lone \r is no line end
+    if SPLIT_MAX:
+        conf["mapreduce.input.fileinputformat.split.maxsize"] = str(SPLIT_MAX)
+    return conf
+
+
+def _splittable(file: str) -> bool:
+    """A file Spark's text reader reads in parallel splits: a large, readable, uncompressed JSONL file."""
+    path = Path(file)
+    if kind_of(path) != "jsonl" or path.name.lower().endswith(".gz") or not os.access(path, os.R_OK):
+        return False
+    try:
+        return path.stat().st_size >= SPLIT_BYTES
+    except OSError:
+        return False
 
 
 def _fingerprint_partition(records, semantic: bool, common: dict | None = None):
@@ -178,7 +218,21 @@ class SparkEngine:
         sc = self.spark.sparkContext
         schema = ("fi long, line long, id string, text string, title string, outlet string, url string, "
                   "published_at string, hash string, key string, reason string, file string")
-        rdd = sc.parallelize(files, numSlices=max(1, min(len(files), 4 * sc.defaultParallelism))).mapPartitions(_read_files)
+        split = [f for f in files if _splittable(f[1])]
+        whole = [f for f in files if not _splittable(f[1])]
+        parts = []
+        if whole:
+            # One task per file (or a few files): compressed JSONL, CSV (a quoted field may span
+            # lines), Parquet and text articles, each read by the local reader's own code.
+            parts.append(sc.parallelize(whole, numSlices=max(1, min(len(whole), 4 * sc.defaultParallelism)))
+                         .mapPartitions(_read_files))
+        for fi, file, _ in split:
+            # zipWithIndex numbers the lines across the file's splits, in file order.
+            lines = sc.newAPIHadoopFile(
+                file, "org.apache.hadoop.mapreduce.lib.input.TextInputFormat", "org.apache.hadoop.io.LongWritable",
+                "org.apache.hadoop.io.Text", conf=_split_conf()).values()
+            parts.append(lines.zipWithIndex().mapPartitions(lambda it, fi=fi, file=file: _read_lines(it, fi, file)))
+        rdd = sc.union(parts)
         self.spark.createDataFrame(rdd, schema).write.parquet(str(work / "read"))
         raw = self.spark.read.parquet(str(work / "read"))
         records = raw.filter(F.col("reason").isNull())
