@@ -206,20 +206,25 @@ def hyperplane_bits(n_docs: int, bucket_docs: int = BUCKET_DOCS) -> int:
 
 
 def hyperplane_keys(vectors: np.ndarray, bits: int, tables: int = HYPERPLANE_TABLES,
-                    seed: int = HYPERPLANE_SEED) -> np.ndarray:
+                    seed: int = HYPERPLANE_SEED, center: np.ndarray | None = None) -> np.ndarray:
     """Random-hyperplane LSH: one bucket key per (document, table), shape ``(n, tables)``.
 
     Bit ``b`` of a table's key says on which side of a random hyperplane the
     vector lies; two vectors at angle ``theta`` agree on it with probability
     ``1 - theta / pi`` (0.90 at cosine 0.95). The planes come from a fixed
     seed, so every worker and every run buckets alike; the table index is in
-    the key's top bits.
+    the key's top bits. Document vectors of one language sit in a narrow cone,
+    so planes through the origin would put most of a corpus on one side:
+    ``center`` (the corpus's mean vector) moves the planes through the middle
+    of the data, and the buckets come out even.
 
     >>> v = np.eye(4, dtype=np.float32)
     >>> hyperplane_keys(v, bits=3, tables=2).shape
     (4, 2)
     """
     vectors = np.asarray(vectors, dtype=np.float32)
+    if center is not None:
+        vectors = vectors - np.asarray(center, dtype=np.float32)[None, :]
     planes = np.random.default_rng(seed).standard_normal((tables, bits, vectors.shape[1])).astype(np.float32)
     side = np.einsum("nd,tbd->ntb", vectors, planes) > 0
     weights = (1 << np.arange(bits, dtype=np.int64))[None, None, :]

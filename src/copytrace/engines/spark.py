@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from ..blocks.candidates import (MAX_BUCKET, MIN_ANCHORS, band_keys, bucket_neighbours, bucket_pairs, group_pairs,
+from ..blocks.candidates import (HYPERPLANE_TABLES, MAX_BUCKET, MIN_ANCHORS, band_keys, bucket_neighbours, bucket_pairs, group_pairs,
                                  hyperplane_bits, hyperplane_keys, nearest_of, text_key)
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
@@ -140,12 +140,21 @@ def _anchors(item):
     return [(int(h), row) for h in np.frombuffer(anchors or b"", dtype=np.uint64).tolist()]
 
 
-def _hyperplane_partition(items, bits: int):
+def _vector_sum(items):
+    total, count = np.zeros(STATIC_DIMS, dtype=np.float64), 0
+    for (v,) in items:
+        total += np.frombuffer(v, dtype=np.float16)
+        count += 1
+    yield total, count
+
+
+def _hyperplane_partition(items, bits: int, center: np.ndarray):
     items = list(items)
     if not items:
         return
     vectors = np.stack([np.frombuffer(v, dtype=np.float16) for _, v in items]).astype(np.float32)
-    keys = hyperplane_keys(vectors, bits)
+    # A small corpus is one bucket: one exact search, not the same one per table.
+    keys = hyperplane_keys(vectors, bits, tables=HYPERPLANE_TABLES if bits else 1, center=center)
     for (row, v), ks in zip(items, keys.tolist()):
         for k in ks:
             yield k, (row, v)
@@ -303,7 +312,9 @@ class SparkEngine:
 
     def _ann(self):
         bits = hyperplane_bits(self.n_kept)
-        return (self.fp.select("row", "vec").rdd.map(tuple).mapPartitions(lambda it: _hyperplane_partition(it, bits))
+        total, count = self.fp.select("vec").rdd.mapPartitions(_vector_sum).treeReduce(lambda x, y: (x[0] + y[0], x[1] + y[1]))
+        center = (total / max(1, count)).astype(np.float32)  # the corpus's mean vector: 256 numbers
+        return (self.fp.select("row", "vec").rdd.map(tuple).mapPartitions(lambda it: _hyperplane_partition(it, bits, center))
                 .groupByKey().flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
