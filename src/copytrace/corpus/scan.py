@@ -5,7 +5,8 @@
 >>> result.pairs, result.clusters, result.rejects    # doctest: +SKIP
 (812, 1930, 3)
 
-Stages (each with a progress bar on stderr):
+Stages (each with a progress bar on stderr; with ``engine="spark"`` each is a Spark
+job and the driver holds no per-article array, see :mod:`copytrace.corpus.scan_spark`):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
