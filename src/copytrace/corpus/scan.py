@@ -467,7 +467,7 @@ def _edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int,
     return by
 
 
-def _write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], batch: int = 10_000) -> int:
+def _write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], batch: int = 1_000) -> int:
     """pairs and clusters, JSON lines and Parquet; clusters are written as they come (the Spark engine
     streams the clusters of one). Returns the number of clusters."""
     import pyarrow as pa
