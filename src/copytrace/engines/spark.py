@@ -203,10 +203,11 @@ class SparkEngine:
             master = "local[2]"  # not under spark-submit, which passes its own --master
         if master:
             builder = builder.master(master)
+        if os.environ.get("COPYTRACE_SPARK_PARTITIONS"):  # else Spark's own (adaptive execution coalesces them)
+            builder = builder.config("spark.sql.shuffle.partitions", os.environ["COPYTRACE_SPARK_PARTITIONS"])
         self.spark = (
             builder.config("spark.ui.enabled", "false")
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-            .config("spark.sql.shuffle.partitions", os.environ.get("COPYTRACE_SPARK_PARTITIONS", "8"))
             .config("spark.driver.memory", os.environ.get("COPYTRACE_SPARK_DRIVER_MEMORY", "4g"))
             .getOrCreate()
         )
@@ -215,6 +216,7 @@ class SparkEngine:
         self.n_kept = 0
 
     def _parts(self, n: int) -> int:
+        """Partitions for a job over ``n`` articles: every core busy, ~20,000 articles each at most."""
         return max(2, 2 * self.spark.sparkContext.defaultParallelism, n // 20_000)
 
     # --- read and exact copies ------------------------------------------------------------
@@ -302,11 +304,11 @@ class SparkEngine:
     # --- candidates -------------------------------------------------------------------------
 
     def _lsh(self):
-        return (self.fp.select("row", "sig").rdd.map(tuple).flatMap(_band_keys).groupByKey()
+        return (self.fp.select("row", "sig").rdd.map(tuple).flatMap(_band_keys).groupByKey(self._parts(self.n_kept))
                 .flatMap(lambda kv: bucket_pairs(list(kv[1]), MAX_BUCKET)).distinct())
 
     def _anchor(self):
-        return (self.fp.select("row", "anchors").rdd.map(tuple).flatMap(_anchors).groupByKey()
+        return (self.fp.select("row", "anchors").rdd.map(tuple).flatMap(_anchors).groupByKey(self._parts(self.n_kept))
                 .flatMap(lambda kv: [(p, 1) for p in group_pairs(list(kv[1]))]).reduceByKey(lambda a, b: a + b)
                 .filter(lambda kv: kv[1] >= MIN_ANCHORS).keys())
 
@@ -315,7 +317,7 @@ class SparkEngine:
         total, count = self.fp.select("vec").rdd.mapPartitions(_vector_sum).treeReduce(lambda x, y: (x[0] + y[0], x[1] + y[1]))
         center = (total / max(1, count)).astype(np.float32)  # the corpus's mean vector: 256 numbers
         return (self.fp.select("row", "vec").rdd.map(tuple).mapPartitions(lambda it: _hyperplane_partition(it, bits, center))
-                .groupByKey().flatMap(lambda kv: _bucket(kv[1])).groupByKey()
+                .groupByKey(self._parts(self.n_kept)).flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
     def candidates(self, lexical: bool, anchors: bool, semantic: bool,
