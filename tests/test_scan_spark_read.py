@@ -32,8 +32,11 @@ def write_corpus(root):
     with gzip.open(root / "c.jsonl.gz", "wt") as f:
         f.write(json.dumps({"id": "j2", "text": TEXT + " Same id, other file, later."}) + "\n")
         f.write(json.dumps({"id": "g1", "text": TEXT + " Gzip."}) + "\n")
-    pq.write_table(pa.Table.from_pylist([{"id": "p1", "text": TEXT + " Parquet."}, {"id": "p2", "text": None}]),
-                   root / "d.parquet")
+    pq.write_table(pa.Table.from_pylist([{"id": "p1", "text": TEXT + " Parquet.", "words": 14},
+                                         {"id": "p2", "text": None, "words": 0},
+                                         {"id": "j3", "text": TEXT + " Same id as a JSONL line.", "words": 15},
+                                         {"id": "p4", "text": TEXT + " Parquet again.", "words": 15}]),
+                   root / "d.parquet", row_group_size=2)
     (root / "e.txt").write_text(TEXT + " A text file.")
     (root / "f.txt").write_text("")
 
@@ -45,7 +48,8 @@ def test_spark_reader_gives_the_local_readers_documents_and_rejects(tmp_path, mo
 
     corpus = tmp_path / "corpus"
     write_corpus(corpus)
-    # Every uncompressed JSONL file through Spark's text reader, in splits of a few lines.
+    # Every uncompressed JSONL file through Spark's text reader, in splits of a few lines,
+    # and the Parquet file through Spark's Parquet reader.
     monkeypatch.setattr(spark_engine, "SPLIT_BYTES", 0)
     monkeypatch.setattr(spark_engine, "SPLIT_MAX", 300)
     expected = list(read_corpus(corpus))
@@ -64,6 +68,7 @@ def test_spark_reader_gives_the_local_readers_documents_and_rejects(tmp_path, mo
     assert [r.to_dict() for r in rejects] == [r.to_dict() for r in expected if isinstance(r, Reject)]
     local = [d for d in expected if isinstance(d, Document)]
     assert n == len(local)
+    assert spark_engine._splittable(str(corpus / "d.parquet")) == "parquet"
     assert [(d.id, d.text, d.title, d.outlet, d.url, d.published_at) for d in docs] == \
            [(d.id, d.text, d.title, d.outlet, d.url, d.published_at) for d in local]
     reasons = " ".join(r.reason for r in rejects)

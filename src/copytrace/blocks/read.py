@@ -148,7 +148,9 @@ def _open_binary(file: Path):
     return gzip.open(file, "rb") if file.name.lower().endswith(".gz") else open(file, "rb")
 
 
-def _record(mapping: Any, file: Path, line: int) -> Document | Reject:
+def record(mapping: Any, file: str | Path, line: int) -> Document | Reject:
+    """One record (a JSON object, a CSV row, a Parquet row) as a Document (``meta["_line"]`` set) or a Reject."""
+    file = Path(file)
     where = f"{file}:{line}"
     try:
         if isinstance(mapping, Mapping) and "text" in mapping and isinstance(mapping["text"], str):
@@ -187,10 +189,10 @@ def jsonl_record(raw: bytes, file: str | Path, line_no: int) -> Document | Rejec
     if b"\x00" in raw:
         return Reject(str(file), line_no, "binary data (NUL bytes), not a JSON line")
     try:
-        record = json.loads(raw.decode("utf-8", "surrogateescape"))
+        obj = json.loads(raw.decode("utf-8", "surrogateescape"))
     except (ValueError, UnicodeDecodeError) as exc:
         return Reject(str(file), line_no, f"malformed JSON: {exc}")
-    return _record(record, Path(file), line_no)
+    return record(obj, Path(file), line_no)
 
 
 def jsonl_line(file: str | Path, line_no: int) -> bytes:
@@ -224,7 +226,7 @@ def _csv(file: Path) -> Iterator[Document | Reject]:
             if any("\x00" in (v or "") for v in row.values()):
                 yield Reject(str(file), reader.line_num, "binary data (NUL bytes)")
                 continue
-            yield _record(row, file, reader.line_num)
+            yield record(row, file, reader.line_num)
 
 
 def _parquet(file: Path) -> Iterator[Document | Reject]:
@@ -238,6 +240,6 @@ def _parquet(file: Path) -> Iterator[Document | Reject]:
         raise InputError(str(file), "Parquet file has no 'text' column")
     row = 0
     for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
-        for record in batch.to_pylist():
+        for obj in batch.to_pylist():
             row += 1
-            yield _record(record, file, row)
+            yield record(obj, file, row)

@@ -9,8 +9,10 @@ output directory on storage all nodes see. From a shell, with ``job.py`` holding
 
 What runs where (the scan's order is :func:`copytrace.corpus.scan_spark.scan_on_spark`):
 
-- **read** — the executors read the corpus files (:func:`copytrace.blocks.read.read_file`,
-  the same records and rejects as the local reader), Spark sets later records of a
+- **read** — large uncompressed JSONL files through Spark's text reader and large Parquet files
+  through its Parquet reader, in splits; other files one task each
+  (:func:`copytrace.blocks.read.read_file`); every record validated by the local reader's
+  code, so the same records and rejects; Spark sets later records of a
   seen id aside (a window over the id, first file then first line wins) and writes
   the spool as a Parquet directory;
 - **exact** — ``groupBy`` on the text key; only the groups of copies reach the driver;
@@ -43,7 +45,8 @@ from ..blocks.candidates import (HYPERPLANE_TABLES, MAX_BUCKET, MIN_ANCHORS, ban
                                  hyperplane_bits, hyperplane_keys, nearest_of, text_key)
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
-from ..blocks.read import Reject, corpus_files, duplicate_reason, jsonl_line, jsonl_record, kind_of, read_file, where
+from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, jsonl_record, kind_of, read_file,
+                           record, where)
 from ..corpus.align import align_task
 from ..corpus.fingerprint_stage import fingerprint_batch
 from ..errors import InputError
@@ -53,7 +56,8 @@ ROW_LINE_BITS = 40  # a spool row is (file number << 40) + line: read order, wit
 SOURCES = ("lsh", "anchor", "ann")  # candidate sources in the order a pair's ``via`` names them
 SPLIT_BYTES = 64 << 20  # an uncompressed JSONL file this large is read in splits by Spark's text reader
 SPLIT_MAX: int | None = None  # bytes per split (Hadoop's default when None); tests set it to force many splits
-LATE = 1 << 62  # sorts a file's own reject (line unknown) after its records' rejects
+LATE = 1 << 62
+ROW_INDEX = "_copytrace_row_index"  # sorts a file's own reject (line unknown) after its records' rejects
 
 
 def _read_files(files: Iterable[tuple[int, str, str]]):
@@ -79,6 +83,13 @@ def _read_lines(lines: Iterable[tuple[str, int]], fi: int, file: str):
             yield _read_row(fi, file, item)
 
 
+def _read_parquet_rows(rows, fi: int, file: str):
+    """Rows of one Parquet file as Spark's reader splits it (by row group), numbered from 1 as pyarrow's are."""
+    for r in rows:
+        d = r.asDict()
+        yield _read_row(fi, file, record(d, file, d.pop(ROW_INDEX) + 1))
+
+
 def _read_row(fi: int, file: str, item) -> tuple:
     if isinstance(item, Reject):
         return (fi, item.line, item.id, None, None, None, None, None, None, None, item.reason, item.file)
@@ -94,15 +105,29 @@ def _split_conf() -> dict[str, str]:
     return conf
 
 
-def _splittable(file: str) -> bool:
-    """A file Spark's text reader reads in parallel splits: a large, readable, uncompressed JSONL file."""
+def _splittable(file: str) -> str | None:
+    """How Spark's own readers read a file in parallel splits — ``"jsonl"`` (a large, readable,
+    uncompressed JSONL file) or ``"parquet"`` (a large Parquet file with a text column and plain
+    columns, which Spark returns as pyarrow does) — or ``None``: one task, the local reader's code."""
     path = Path(file)
-    if kind_of(path) != "jsonl" or path.name.lower().endswith(".gz") or not os.access(path, os.R_OK):
-        return False
+    kind = kind_of(path)
     try:
-        return path.stat().st_size >= SPLIT_BYTES
+        if kind not in ("jsonl", "parquet") or not os.access(path, os.R_OK) or path.stat().st_size < SPLIT_BYTES:
+            return None
     except OSError:
-        return False
+        return None
+    if kind == "jsonl":
+        return None if path.name.lower().endswith(".gz") else "jsonl"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.ParquetFile(path).schema_arrow  # the footer only
+    except Exception:  # a corrupt file: the local reader names the problem
+        return None
+    plain = all(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_boolean(t) or pa.types.is_floating(t)
+                or (pa.types.is_integer(t) and not pa.types.is_unsigned_integer(t)) for t in schema.types)
+    return "parquet" if plain and "text" in schema.names and ROW_INDEX not in schema.names else None
 
 
 def _fingerprint_partition(records, semantic: bool, common: dict | None = None):
@@ -229,8 +254,9 @@ class SparkEngine:
         sc = self.spark.sparkContext
         schema = ("fi long, line long, id string, text string, title string, outlet string, url string, "
                   "published_at string, hash string, key string, reason string, file string")
-        split = [f for f in files if _splittable(f[1])]
-        whole = [f for f in files if not _splittable(f[1])]
+        how = {fi: _splittable(file) for fi, file, _ in files}
+        split = [f for f in files if how[f[0]]]
+        whole = [f for f in files if not how[f[0]]]
         parts = []
         if whole:
             # One task per file (or a few files): compressed JSONL, CSV (a quoted field may span
@@ -238,6 +264,12 @@ class SparkEngine:
             parts.append(sc.parallelize(whole, numSlices=max(1, min(len(whole), 4 * sc.defaultParallelism)))
                          .mapPartitions(_read_files))
         for fi, file, _ in split:
+            if how[fi] == "parquet":
+                from pyspark.sql import functions as F
+
+                rows = self.spark.read.parquet(file).select("*", F.col("_metadata.row_index").alias(ROW_INDEX))
+                parts.append(rows.rdd.mapPartitions(lambda it, fi=fi, file=file: _read_parquet_rows(it, fi, file)))
+                continue
             # zipWithIndex numbers the lines across the file's splits, in file order.
             lines = sc.newAPIHadoopFile(
                 file, "org.apache.hadoop.mapreduce.lib.input.TextInputFormat", "org.apache.hadoop.io.LongWritable",
