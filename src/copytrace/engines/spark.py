@@ -47,7 +47,8 @@ from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
 from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, jsonl_record, kind_of, read_file,
                            record, where)
-from ..corpus.align import align_task
+from ..corpus.align import align_task, make_task
+from ..corpus.spool import to_document
 from ..corpus.fingerprint_stage import fingerprint_batch
 from ..errors import InputError
 
@@ -401,10 +402,8 @@ class SparkEngine:
                    .groupBy("task").agg(F.collect_list(F.struct(*fields)).alias("docs")))
 
         def task_json(r):
-            task = {"docs": sorted((d.asDict() for d in r.docs), key=lambda d: d["row"]), "pairs": planned.value[r.task]}
-            if common:
-                task["common"] = dict(common)
-            return json.dumps(task)
+            docs = {d["row"]: to_document(d) for d in sorted((d.asDict() for d in r.docs), key=lambda d: d["row"])}
+            return json.dumps(make_task(docs, planned.value[r.task], common))
 
         grouped.rdd.map(task_json).saveAsTextFile(str(target))
         return target
