@@ -180,3 +180,84 @@ def anchor_pairs(positions: np.ndarray, anchors: np.ndarray, min_shared: int = M
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     unique, counts = np.unique(pairs, axis=0, return_counts=True)
     return unique[counts >= min_shared]
+
+
+def group_pairs(members: Sequence[int]) -> list[tuple[int, int]]:
+    """The pairs :func:`anchor_pairs` makes from the documents holding one anchor, each pair
+    once per time it occurs: the Spark engine counts them per pair, as ``anchor_pairs`` does.
+
+    >>> group_pairs([3, 1, 3])
+    [(1, 3), (1, 3)]
+    """
+    ordered = sorted(members)
+    return [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if a != b]
+
+
+# --- nearest neighbours within buckets, for an engine that cannot hold every vector in one place ------
+
+HYPERPLANE_TABLES = 12  # independent bucketings; a pair missed by one table is found by another
+HYPERPLANE_SEED = 20240607
+BUCKET_DOCS = 2_000  # documents a bucket holds on average: each bucket is searched exactly, O(size^2)
+
+
+def hyperplane_bits(n_docs: int, bucket_docs: int = BUCKET_DOCS) -> int:
+    """Bits per bucket key: enough that a bucket holds about ``bucket_docs`` of ``n_docs`` documents."""
+    return max(0, int(np.ceil(np.log2(max(1, n_docs) / bucket_docs))))
+
+
+def hyperplane_keys(vectors: np.ndarray, bits: int, tables: int = HYPERPLANE_TABLES,
+                    seed: int = HYPERPLANE_SEED, center: np.ndarray | None = None) -> np.ndarray:
+    """Random-hyperplane LSH: one bucket key per (document, table), shape ``(n, tables)``.
+
+    Bit ``b`` of a table's key says on which side of a random hyperplane the
+    vector lies; two vectors at angle ``theta`` agree on it with probability
+    ``1 - theta / pi`` (0.90 at cosine 0.95). The planes come from a fixed
+    seed, so every worker and every run buckets alike; the table index is in
+    the key's top bits. Document vectors of one language sit in a narrow cone,
+    so planes through the origin would put most of a corpus on one side:
+    ``center`` (the corpus's mean vector) moves the planes through the middle
+    of the data, and the buckets come out even.
+
+    >>> v = np.eye(4, dtype=np.float32)
+    >>> hyperplane_keys(v, bits=3, tables=2).shape
+    (4, 2)
+    """
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if center is not None:
+        vectors = vectors - np.asarray(center, dtype=np.float32)[None, :]
+    planes = np.random.default_rng(seed).standard_normal((tables, bits, vectors.shape[1])).astype(np.float32)
+    side = np.einsum("nd,tbd->ntb", vectors, planes) > 0
+    weights = (1 << np.arange(bits, dtype=np.int64))[None, None, :]
+    keys = (side * weights).sum(axis=2) if bits else np.zeros((len(vectors), tables), dtype=np.int64)
+    return keys + (np.arange(tables, dtype=np.int64) << 40)[None, :]
+
+
+def bucket_neighbours(rows: Sequence[int], vectors: np.ndarray, k: int = NEIGHBOURS,
+                      min_cosine: float = MIN_COSINE, chunk: int = 1024) -> list[tuple[int, int, float]]:
+    """Each document's ``k`` nearest others in one bucket, by exact cosine: ``(row, other, cosine)``
+    with cosine at least ``min_cosine`` (``vectors`` unit length, as for :func:`neighbour_pairs`)."""
+    n = len(rows)
+    if n < 2:
+        return []
+    vectors = np.asarray(vectors, dtype=np.float32)
+    rows = np.asarray(rows, dtype=np.int64)
+    out = []
+    for start in range(0, n, chunk):
+        sims = vectors[start : start + chunk] @ vectors.T
+        for i in range(len(sims)):
+            sims[i, start + i] = -np.inf  # not its own neighbour
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        for i, cols in enumerate(top):
+            for c in cols.tolist():
+                s = float(sims[i, c])
+                if s >= min_cosine:
+                    out.append((int(rows[start + i]), int(rows[c]), s))
+    return out
+
+
+def nearest_of(found: Iterable[tuple[int, float]], k: int = NEIGHBOURS) -> list[int]:
+    """The ``k`` nearest distinct others of one document among what its buckets found, ``(other, cosine)``."""
+    best: dict[int, float] = {}
+    for other, sim in found:
+        best[other] = max(sim, best.get(other, -1.0))
+    return [o for o, _ in sorted(best.items(), key=lambda x: (-x[1], x[0]))[:k]]

@@ -55,6 +55,24 @@ def read_corpus(path: str | Path) -> Iterator[Document | Reject]:
     Raises :class:`InputError` only when ``path`` itself cannot be read; every
     problem inside it becomes a :class:`Reject`.
     """
+    seen: dict[str, tuple[str, str]] = {}  # id → (where the kept record is, its content hash)
+    for file, rel in corpus_files(path):
+        for item in read_file(file, rel):
+            if isinstance(item, Document):
+                line = item.meta.get("_line")
+                if item.id in seen:
+                    yield Reject(str(file), line, duplicate_reason(item.id, item.content_hash, *seen[item.id]), item.id)
+                    continue
+                seen[item.id] = (where(file, line), item.content_hash)
+                item.meta.pop("_line", None)
+            yield item
+
+
+def corpus_files(path: str | Path) -> list[tuple[Path, Path]]:
+    """The article files under ``path`` in the order they are read, each with its path inside the corpus.
+
+    Raises :class:`InputError` when ``path`` itself cannot be read.
+    """
     root = Path(path)
     if not root.exists():
         raise InputError(str(path), "no such file or directory")
@@ -65,33 +83,24 @@ def read_corpus(path: str | Path) -> Iterator[Document | Reject]:
             raise InputError(str(path), f"cannot list the directory: {exc.strerror or exc}") from None
         if not files:
             raise InputError(str(path), "directory holds no files")
-    else:
-        if kind_of(root) is None:
-            raise InputError(str(path), f"not a corpus file (expected a directory or one of {', '.join(RECORD_SUFFIXES)})")
-        files = [root]
-    seen: dict[str, tuple[str, str]] = {}  # id → (where the kept record is, its content hash)
-    for file in files:
-        rel = file.relative_to(root) if root.is_dir() else Path(file.name)
-        for item in _read_file(file, rel):
-            if isinstance(item, Document):
-                line = item.meta.get("_line")
-                if item.id in seen:
-                    yield Reject(str(file), line, _duplicate_reason(item, *seen[item.id]), item.id)
-                    continue
-                seen[item.id] = (f"{file}:{line}" if line is not None else str(file), item.content_hash)
-                item.meta.pop("_line", None)
-            yield item
+        return [(f, f.relative_to(root)) for f in files]
+    if kind_of(root) is None:
+        raise InputError(str(path), f"not a corpus file (expected a directory or one of {', '.join(RECORD_SUFFIXES)})")
+    return [(root, Path(root.name))]
 
 
-def _duplicate_reason(item: Document, kept_at: str, kept_hash: str) -> str:
+def where(file: str | Path, line: int | None) -> str:
+    """How a reject names the record kept in its place: ``file:line``, or the file alone."""
+    return f"{file}:{line}" if line is not None else str(file)
+def duplicate_reason(doc_id: str, content_hash: str, kept_at: str, kept_hash: str) -> str:
     """Why a record is set aside for its id, naming the record kept in its place.
 
     The corpus is streamed, so the first record read with an id is the one kept:
     files in path order, records in file order. When the texts differ the user
     must check which is genuine, since the kept one may be the impostor.
     """
-    same = "same text" if item.content_hash == kept_hash else "different text: check which one is genuine"
-    return (f"duplicate id {item.id!r}: {kept_at} has it and is kept, because the first record read "
+    same = "same text" if content_hash == kept_hash else "different text: check which one is genuine"
+    return (f"duplicate id {doc_id!r}: {kept_at} has it and is kept, because the first record read "
             f"with an id wins (files in path order, then line order); {same}")
 
 
@@ -109,7 +118,12 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def _read_file(file: Path, rel: Path) -> Iterator[Document | Reject]:
+def read_file(file: Path, rel: Path) -> Iterator[Document | Reject]:
+    """The records of one file, each Document with its line (``meta["_line"]``, ``None`` for a text file).
+
+    Ids are not checked against other records here: :func:`read_corpus` (or the
+    Spark engine, over all files) sets the later records with a seen id aside.
+    """
     kind = kind_of(file)
     name = str(file)
     try:
@@ -134,7 +148,9 @@ def _open_binary(file: Path):
     return gzip.open(file, "rb") if file.name.lower().endswith(".gz") else open(file, "rb")
 
 
-def _record(mapping: Any, file: Path, line: int) -> Document | Reject:
+def record(mapping: Any, file: str | Path, line: int) -> Document | Reject:
+    """One record (a JSON object, a CSV row, a Parquet row) as a Document (``meta["_line"]`` set) or a Reject."""
+    file = Path(file)
     where = f"{file}:{line}"
     try:
         if isinstance(mapping, Mapping) and "text" in mapping and isinstance(mapping["text"], str):
@@ -158,17 +174,34 @@ def _check_encoding(text: str, where: str) -> None:
 def _jsonl(file: Path) -> Iterator[Document | Reject]:
     with _open_binary(file) as f:
         for line_no, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            if b"\x00" in raw:
-                yield Reject(str(file), line_no, "binary data (NUL bytes), not a JSON line")
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8", "surrogateescape"))
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield Reject(str(file), line_no, f"malformed JSON: {exc}")
-                continue
-            yield _record(record, file, line_no)
+            item = jsonl_record(raw, file, line_no)
+            if item is not None:
+                yield item
+
+
+def jsonl_record(raw: bytes, file: str | Path, line_no: int) -> Document | Reject | None:
+    """One line of a JSONL file as a Document (``meta["_line"]`` set) or a Reject; ``None`` for a blank line.
+
+    The local reader and the Spark engine's (which reads large JSONL files in splits) both call it.
+    """
+    if not raw.strip():
+        return None
+    if b"\x00" in raw:
+        return Reject(str(file), line_no, "binary data (NUL bytes), not a JSON line")
+    try:
+        obj = json.loads(raw.decode("utf-8", "surrogateescape"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Reject(str(file), line_no, f"malformed JSON: {exc}")
+    return record(obj, Path(file), line_no)
+
+
+def jsonl_line(file: str | Path, line_no: int) -> bytes:
+    """The raw bytes of line ``line_no`` (from 1) of a JSONL file: for a reader that decoded it lossily."""
+    with _open_binary(Path(file)) as f:
+        for k, raw in enumerate(f, 1):
+            if k == line_no:
+                return raw
+    return b""
 
 
 def _csv(file: Path) -> Iterator[Document | Reject]:
@@ -193,7 +226,7 @@ def _csv(file: Path) -> Iterator[Document | Reject]:
             if any("\x00" in (v or "") for v in row.values()):
                 yield Reject(str(file), reader.line_num, "binary data (NUL bytes)")
                 continue
-            yield _record(row, file, reader.line_num)
+            yield record(row, file, reader.line_num)
 
 
 def _parquet(file: Path) -> Iterator[Document | Reject]:
@@ -207,6 +240,6 @@ def _parquet(file: Path) -> Iterator[Document | Reject]:
         raise InputError(str(file), "Parquet file has no 'text' column")
     row = 0
     for batch in parquet.iter_batches(batch_size=PARQUET_BATCH):
-        for record in batch.to_pylist():
+        for obj in batch.to_pylist():
             row += 1
-            yield _record(record, file, row)
+            yield record(obj, file, row)

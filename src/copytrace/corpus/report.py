@@ -88,8 +88,15 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
                  candidates: Mapping[str, int], seconds: Mapping[str, float],
                  views: Mapping[tuple[str, str], str] | None = None,
                  published: Mapping[str, datetime | None] | None = None,
-                 titles: Mapping[str, str | None] | None = None) -> Path:
+                 titles: Mapping[str, str | None] | None = None,
+                 articles: Mapping[str, int] | None = None, n_clusters: int | None = None) -> Path:
     """Write ``report.html`` for a finished scan and return its path.
+
+    ``outlet_of`` names the outlet of every article, or (with ``articles``, the
+    number of articles per outlet, and ``n_clusters``, the number of clusters
+    with the ones of one article) of those in pairs and in the ``clusters``
+    passed, which may then be the clusters of two or more only: the Spark
+    engine does not bring every article to the driver.
 
     ``views`` maps a pair to its side-by-side page (relative to the report); listed pairs and
     story-map arrows link to it. ``published`` and ``titles`` (by article id) place and name
@@ -101,7 +108,10 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
     e = html.escape
     labels = Counter(p["label"] for p in pairs)
     multi = [c for c in clusters if len(c["members"]) > 1]
-    articles = Counter(o or "(unknown outlet)" for o in outlet_of.values())
+    if articles is None:
+        articles = Counter(o or "(unknown outlet)" for o in outlet_of.values())
+    if n_clusters is None:
+        n_clusters = len(clusters)
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>copytrace scan report</title>",
         f"<style>{_CSS}</style></head><body><h1>copytrace scan report</h1>",
@@ -111,7 +121,7 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
         ("articles read", n_docs), ("records rejected (rejects.jsonl)", n_rejects),
         *((f"candidate pairs ({k})", v) for k, v in candidates.items()),
         ("candidate pairs whose comparison failed (errors.jsonl)", n_errors), ("reuse pairs", len(pairs)), *((f"&nbsp;&nbsp;{k}", v) for k, v in sorted(labels.items())),
-        ("clusters (all)", len(clusters)), ("clusters with reuse", len(multi)),
+        ("clusters (all)", n_clusters), ("clusters with reuse", len(multi)),
     ]
     parts += [f"<tr><td>{k}</td><td class=n>{v:,}</td></tr>" for k, v in counts]
     parts.append("</table>")

@@ -5,7 +5,8 @@
 >>> result.pairs, result.clusters, result.rejects    # doctest: +SKIP
 (812, 1930, 3)
 
-Stages (each with a progress bar on stderr):
+Stages (each with a progress bar on stderr; with ``engine="spark"`` each is a Spark
+job and the driver holds no per-article array, see :mod:`copytrace.corpus.scan_spark`):
 
 1. **read** — stream the corpus into a Parquet spool; bad records go to ``rejects.jsonl``;
 2. **exact** — articles with the same text collapse to one representative;
@@ -36,6 +37,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Iterable, Mapping
 
 import numpy as np
 from tqdm import tqdm
@@ -47,6 +49,7 @@ from ..blocks.cluster import clusters as find_clusters
 from ..blocks.common import template_threshold, threshold as common_threshold
 from ..blocks.provenance import Edge, orient, root
 from ..blocks.read import Reject, read_corpus
+from ..document import Document
 from .report import reported_pairs, write_report
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
@@ -154,107 +157,24 @@ def scan(
     for views in (out / "views", out / "views.tmp"):
         shutil.rmtree(views, ignore_errors=True)
 
-    seconds: dict[str, float] = {}
     runner = None
     handlers = ExitStack()
     handlers.enter_context(sigterm_raises())  # SIGTERM takes the clean-up path below, as Ctrl-C does
     try:
-        clock = time.perf_counter()
-        meta, n_rejects = _read(source, work, progress)
-        seconds["read"] = time.perf_counter() - clock
-        n = len(meta.ids)
-        if n == 0:
-            _publish(out, ["rejects.jsonl"])
-            raise InputError(str(corpus), "no readable articles (see rejects.jsonl)")
-
-        clock = time.perf_counter()
-        groups = exact_groups(meta.keys)
-        keep = np.ones(n, dtype=bool)
-        representative = {}
-        for g in groups:
-            head = min(g, key=lambda r: (_time(meta.published[r]), meta.ids[r]))
-            for r in g:
-                keep[r] = r == head
-                representative[r] = head
-        reps = np.flatnonzero(keep)
-        seconds["exact"] = time.perf_counter() - clock
-
-        if semantic and not _static_available():
-            print("copytrace: no static sentence model; semantic candidates are off for this scan", file=sys.stderr)
-            semantic = False
-            if not lexical:
-                raise InputError("scan", "semantic candidates need the static sentence model (see above)")
         runner = get_engine(engine, master=master, processes=processes, paraphrase=paraphrase, floor=threshold,
                             verdict_model=verdict_model)
-        clock = time.perf_counter()
-        common = None
-        if align:
-            # Furniture and template frames: shared by too many documents to tell two stories apart.
-            # Known before fingerprinting, so they neither become candidates nor count as evidence.
-            runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
-            common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps)),
-                      "template_docs": template_threshold(len(reps))}
-        seconds["common"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        frequent = {"path": common["path"], "max_df": common["min_docs"]} if common else None
-        sig, vec, anchors = runner.fingerprint(work / "docs.parquet", keep, semantic, progress, frequent)
-        seconds["fingerprint"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        found: dict[str, np.ndarray] = {}
-        if lexical:
-            found["lsh"] = runner.lsh(sig)
-            if anchors is not None:
-                found["anchor"] = anchor_pairs(*anchors)
-        if semantic:
-            found["ann"] = neighbour_pairs(vec.astype(np.float32))
-        pairs, via = _merge(found)
-        pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
-        n_candidates = len(pairs)
-        if align:
-            pairs, via = _worth_aligning(pairs, via, _jaccard(pairs, sig, reps), threshold)
-        seconds["candidates"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        n_tasks = _write_tasks(work, pairs, via, n, common) if align else 0
-        aligned, n_errors = ([] if align else _unaligned(pairs, via, sig, reps)), 0
-        with open(out / "errors.jsonl.tmp", "w") as errors:
-            for r in runner.align(work / "tasks.jsonl", n_tasks, progress) if align else ():
-                if r["label"] == "error":
-                    n_errors += 1
-                    errors.write(json.dumps({"a": meta.ids[r["row_a"]], "b": meta.ids[r["row_b"]], "error": r["error"]}) + "\n")
-                elif r["label"] != "non" and r["score"] >= threshold:
-                    aligned.append(r)
-        seconds["align"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        records = _pair_records(aligned, groups, representative, meta)
-        clusters = find_clusters(meta.ids, [(r["a"], r["b"]) for r in records])
-        edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
-        members_edges = _edges_by_cluster(clusters, edges)
-        published = dict(zip(meta.ids, meta.published))
-        cluster_rows = [
-            {"cluster": i, "members": members, "root": root(members, members_edges.get(i, []), published)}
-            for i, members in enumerate(clusters)
-        ]
-        seconds["cluster"] = time.perf_counter() - clock
-
-        _write_outputs(out, work, records, cluster_rows, meta)
-        candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(n_candidates),
-                                                                     "aligned": int(len(pairs)) if align else 0}
-        views = _write_views(out / "views.tmp", work / "docs.parquet",
-                             reported_pairs(records, cluster_rows, published=published), meta, paraphrase and align)
-        write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
-                     n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views,
-                     published=published, titles=dict(zip(meta.ids, meta.titles)))
+        if runner.name == "spark":
+            from .scan_spark import scan_on_spark as body
+        else:
+            body = _scan_local
+        result = body(runner, source, out, work, lexical=lexical, semantic=semantic, threshold=threshold,
+                      paraphrase=paraphrase, align=align, progress=progress)
         _publish(out, OUTPUTS)
         (out / "views.tmp").replace(out / "views")
         runner.close()
         runner = None
         shutil.rmtree(work, ignore_errors=True)
-        labels = dict(Counter(r["label"] for r in records))
-        return ScanResult(out, n, n_rejects, int(n - len(reps)), candidates, len(records), len(cluster_rows),
-                          seconds, errors=n_errors, labels=labels)
+        return result
     except BaseException as exc:
         # Ctrl-C, SIGTERM or a failure: stop the workers, and leave no partial file and
         # no spool behind (the spool is as large as the corpus; a new scan starts afresh).
@@ -268,6 +188,97 @@ def scan(
         raise
     finally:
         handlers.close()
+
+
+def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, semantic: bool, threshold: float,
+                paraphrase: bool, align: bool, progress: bool) -> ScanResult:
+    """The stages on this machine: the driver holds per-document arrays (ids, signatures, vectors)."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    meta, n_rejects = _read(source, work, progress)
+    seconds["read"] = time.perf_counter() - clock
+    n = len(meta.ids)
+    if n == 0:
+        _publish(out, ["rejects.jsonl"])
+        raise InputError(str(source), "no readable articles (see rejects.jsonl)")
+
+    clock = time.perf_counter()
+    groups = exact_groups(meta.keys)
+    keep = np.ones(n, dtype=bool)
+    representative = {}
+    for g in groups:
+        head = min(g, key=lambda r: (_time(meta.published[r]), meta.ids[r]))
+        for r in g:
+            keep[r] = r == head
+            representative[r] = head
+    reps = np.flatnonzero(keep)
+    seconds["exact"] = time.perf_counter() - clock
+
+    semantic = _semantic_on(semantic, lexical)
+    clock = time.perf_counter()
+    common = None
+    if align:
+        # Furniture and template frames: shared by too many documents to tell two stories apart.
+        # Known before fingerprinting, so they neither become candidates nor count as evidence.
+        runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
+        common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps)),
+                  "template_docs": template_threshold(len(reps))}
+    seconds["common"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    frequent = {"path": common["path"], "max_df": common["min_docs"]} if common else None
+    sig, vec, anchors = runner.fingerprint(work / "docs.parquet", keep, semantic, progress, frequent)
+    seconds["fingerprint"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    found: dict[str, np.ndarray] = {}
+    if lexical:
+        found["lsh"] = runner.lsh(sig)
+        if anchors is not None:
+            found["anchor"] = anchor_pairs(*anchors)
+    if semantic:
+        found["ann"] = neighbour_pairs(vec.astype(np.float32))
+    pairs, via = _merge(found)
+    pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
+    n_candidates = len(pairs)
+    if align:
+        pairs, via = _worth_aligning(pairs, via, _jaccard(pairs, sig, reps), threshold)
+    seconds["candidates"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    n_tasks = _write_tasks(work, pairs, via, n, common) if align else 0
+    aligned, n_errors = ([] if align else _unaligned(pairs, via, sig, reps)), 0
+    with open(out / "errors.jsonl.tmp", "w") as errors:
+        for r in runner.align(work / "tasks.jsonl", n_tasks, progress) if align else ():
+            if r["label"] == "error":
+                n_errors += 1
+                errors.write(json.dumps({"a": meta.ids[r["row_a"]], "b": meta.ids[r["row_b"]], "error": r["error"]}) + "\n")
+            elif r["label"] != "non" and r["score"] >= threshold:
+                aligned.append(r)
+    seconds["align"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    records = _pair_records(aligned, groups, representative, meta)
+    clusters = find_clusters(meta.ids, [(r["a"], r["b"]) for r in records])
+    edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
+    members_edges = _edges_by_cluster(clusters, edges)
+    published = dict(zip(meta.ids, meta.published))
+    cluster_rows = [
+        {"cluster": i, "members": members, "root": root(members, members_edges.get(i, []), published)}
+        for i, members in enumerate(clusters)
+    ]
+    seconds["cluster"] = time.perf_counter() - clock
+
+    _write_outputs(out, records, cluster_rows)
+    candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(n_candidates),
+                                                                 "aligned": int(len(pairs)) if align else 0}
+    shown = reported_pairs(records, cluster_rows, published=published)
+    views = _write_views(out / "views.tmp", shown, _spooled(work / "docs.parquet", meta, shown), paraphrase and align)
+    write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
+                 n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views,
+                 published=published, titles=dict(zip(meta.ids, meta.titles)))
+    labels = dict(Counter(r["label"] for r in records))
+    return ScanResult(out, n, n_rejects, int(n - len(reps)), candidates, len(records), len(cluster_rows),
+                      seconds, errors=n_errors, labels=labels)
 
 
 @dataclass
@@ -302,6 +313,16 @@ def _read(source: Path, work: Path, progress: bool) -> tuple[_Meta, int]:
     return meta, rejects
 
 
+def _semantic_on(semantic: bool, lexical: bool) -> bool:
+    """Whether the scan can look for semantic candidates (the static model is there); says so if not."""
+    if semantic and not _static_available():
+        print("copytrace: no static sentence model; semantic candidates are off for this scan", file=sys.stderr)
+        if not lexical:
+            raise InputError("scan", "semantic candidates need the static sentence model (see above)")
+        return False
+    return semantic
+
+
 def _static_available() -> bool:
     # Distils the model once per machine, here in the parent, before any worker needs it.
     from ..static import get_static
@@ -330,11 +351,23 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
     if not len(pairs):
         return []
     est = _jaccard(pairs, sig, reps)
-    return [
-        {"row_a": int(a), "row_b": int(b), "via": v, "label": "candidate", "score": round(float(j), 4),
-         "direction": "unknown", "credited": None, "coverage_a": None, "coverage_b": None}
-        for (a, b), v, j in zip(pairs.tolist(), via, est) if j >= MIN_JACCARD
-    ]
+    return [_candidate(a, b, v, j) for (a, b), v, j in zip(pairs.tolist(), via, est) if _paired_if(v, j)]
+
+
+def _candidate(a: int, b: int, via: str, jaccard: float) -> dict:
+    """A pair result for a candidate taken without comparison, its score the Jaccard estimate."""
+    return {"row_a": int(a), "row_b": int(b), "via": via, "label": "candidate", "score": round(float(jaccard), 4),
+            "direction": "unknown", "credited": None, "coverage_a": None, "coverage_b": None}
+
+
+def _aligned_if(via: str, jaccard: float, threshold: float) -> bool:
+    """One candidate by the rule of :func:`_worth_aligning` (the Spark engine filters with it)."""
+    return threshold < THRESHOLD or jaccard >= ALIGN_JACCARD or "anchor" in via
+
+
+def _paired_if(via: str, jaccard: float) -> bool:
+    """One candidate by the rule of :func:`_unaligned`: close enough to be a pair without comparison."""
+    return jaccard >= MIN_JACCARD
 
 
 def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, list[str]]:
@@ -434,16 +467,15 @@ def _edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int,
     return by
 
 
-def _write_outputs(out: Path, work: Path, records: list[dict], cluster_rows: list[dict], meta: _Meta) -> None:
+def _write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], batch: int = 1_000) -> int:
+    """pairs and clusters, JSON lines and Parquet; clusters are written as they come (the Spark engine
+    streams the clusters of one). Returns the number of clusters."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     with open(out / "pairs.jsonl.tmp", "w") as f:
         for r in records:
             f.write(json.dumps(r) + "\n")
-    with open(out / "clusters.jsonl.tmp", "w") as f:
-        for c in cluster_rows:
-            f.write(json.dumps(c) + "\n")
     pair_schema = pa.schema([
         ("a", pa.string()), ("b", pa.string()), ("label", pa.string()), ("score", pa.float64()),
         ("direction", pa.string()), ("source", pa.string()), ("derived", pa.string()), ("by", pa.string()),
@@ -452,23 +484,38 @@ def _write_outputs(out: Path, work: Path, records: list[dict], cluster_rows: lis
     ])
     pq.write_table(pa.Table.from_pylist(records, schema=pair_schema), out / "pairs.parquet.tmp")
     cluster_schema = pa.schema([("cluster", pa.int64()), ("members", pa.list_(pa.string())), ("root", pa.string())])
-    pq.write_table(pa.Table.from_pylist(cluster_rows, schema=cluster_schema), out / "clusters.parquet.tmp")
+    count = 0
+    with open(out / "clusters.jsonl.tmp", "w") as f, pq.ParquetWriter(out / "clusters.parquet.tmp", cluster_schema) as pw:
+        held: list[dict] = []
+        for c in cluster_rows:
+            f.write(json.dumps(c) + "\n")
+            held.append(c)
+            count += 1
+            if len(held) >= batch:
+                pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
+                held = []
+        if held or not count:
+            pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
+    return count
 
 
-def _write_views(target: Path, spool_path: Path, shown: list[tuple[str, str]], meta, paraphrase: bool) -> dict:
+def _spooled(spool_path: Path, meta: _Meta, shown: list[tuple[str, str]]) -> dict[str, Document]:
+    """The articles of the pairs ``shown``, by id, from the local spool."""
+    row_of = {doc_id: row for row, doc_id in enumerate(meta.ids)}
+    needed = sorted({row_of[x] for pair in shown for x in pair})
+    # One read of the spool for all pages: reading it per page cost 0.4 s a page at 100k articles.
+    return {d.id: d for d in spooling.fetch(spool_path, needed)} if needed else {}
+
+
+def _write_views(target: Path, shown: list[tuple[str, str]], docs: Mapping[str, Document], paraphrase: bool) -> dict:
     """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``."""
     from ..pipeline import compare
     from ..render.html import render_html
 
     target.mkdir()
-    row_of = {doc_id: row for row, doc_id in enumerate(meta.ids)}
-    needed = sorted({row_of[x] for pair in shown for x in pair})
-    # One read of the spool for all pages: reading it per page cost 0.4 s a page at 100k articles.
-    docs = dict(zip(needed, spooling.fetch(spool_path, needed))) if needed else {}
     links = {}
     for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
-        doc_a, doc_b = docs[row_of[a]], docs[row_of[b]]
-        (target / f"{k}.html").write_text(render_html(compare(doc_a, doc_b, paraphrase=paraphrase)), encoding="utf-8")
+        (target / f"{k}.html").write_text(render_html(compare(docs[a], docs[b], paraphrase=paraphrase)), encoding="utf-8")
         links[(a, b)] = f"views/{k}.html"
     return links
 

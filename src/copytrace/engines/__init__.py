@@ -14,8 +14,14 @@ An engine answers four calls with the shared stage functions of
 - ``align(tasks_file, n_tasks, progress)`` → pair results
   (:func:`copytrace.corpus.align.align_task`).
 
-``local`` uses a process pool on this machine; ``spark`` runs the same
-functions as PySpark jobs.
+``local`` uses a process pool on this machine and answers these calls; the
+scan then holds per-article arrays (ids, signatures, vectors) in its own
+process. ``spark`` runs the same block functions as PySpark jobs but answers
+a wider set of calls (read, copies, keep, common, fingerprint, candidates,
+write_tasks, align, components, singletons and a few lookups, see
+:mod:`copytrace.engines.spark`), driven by
+:func:`copytrace.corpus.scan_spark.scan_on_spark`, so that no stage runs over
+the whole corpus on the driver.
 """
 from __future__ import annotations
 
