@@ -1,7 +1,7 @@
 """Ordinary-but-nasty news text (issue #13): each case gives a correct result, not a crash."""
 import difflib
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pytest
 

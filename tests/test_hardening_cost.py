@@ -2,7 +2,6 @@
 whole computation gives, and templated text no longer sends every sentence pair to the scorer."""
 import random
 
-import numpy as np
 import pytest
 from rapidfuzz.distance import Indel
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from synthetic.generate import generate, read_sources
-from copytrace.corpus.scan import _static_available, scan
+from copytrace.corpus.scan import scan
+from copytrace.corpus.steps import static_available
 
 pytest.importorskip("pyspark")
 DATA = Path(__file__).parent / "data"
@@ -38,7 +39,7 @@ def test_spark_driver_memory_does_not_grow_with_the_corpus(tmp_path):
     before the measurement (a fixed cost), and ``align=False`` leaves out the fixed 128 MB
     common-shingle table, whose allocation would hide any growth under its peak.
     """
-    assert _static_available()
+    assert static_available()
     sources = read_sources(DATA / "bbc-sample.jsonl.gz")[:100]
     # A first scan in this process imports modules and fills caches once; it is not measured.
     scan(generate(sources, families=3, seed=1).write(tmp_path / "warm"), tmp_path / "warm-out", engine="spark",

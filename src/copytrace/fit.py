@@ -23,7 +23,6 @@ model file is plain JSON, read with numpy alone.
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date

@@ -30,80 +30,32 @@ from __future__ import annotations
 import errno
 import json
 import shutil
-import sys
 import time
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from ..blocks.candidates import DUPLICATE_JACCARD, anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
+from ..blocks.candidates import anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from ..blocks.cluster import clusters as find_clusters
 from ..blocks.common import template_threshold, threshold as common_threshold
-from ..blocks.provenance import Edge, orient, root
+from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
+from .steps import (ALIGN_JACCARD, OUTPUTS, THRESHOLD, ScanResult, candidate_result, edges_by_cluster,
+                    pair_records, paired_if, publish, published_key, semantic_on, write_outputs, write_views)
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
 from ..verdict import load_model
 
-THRESHOLD = 0.5  # P(derived) below which a pair is not reuse: the verdict's own "non"
-OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
-           "errors.jsonl", "report.html")
-MIN_JACCARD = DUPLICATE_JACCARD  # align=False: a candidate this close is a pair (see candidates.py)
-ALIGN_JACCARD = 0.03  # align=True: estimated shingle Jaccard a candidate needs to be compared (see _worth_aligning)
-MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)  # a full disk or quota: the user's to fix, not a bug to trace
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """What a scan wrote and what it counted."""
-
-    out_dir: Path
-    documents: int
-    rejects: int
-    exact_duplicates: int
-    candidates: dict[str, int]
-    pairs: int
-    clusters: int
-    seconds: dict[str, float] = field(default_factory=dict)
-    errors: int = 0  # candidate pairs whose comparison failed (errors.jsonl)
-    labels: dict[str, int] = field(default_factory=dict)  # pairs by verdict label ("candidate" without align)
-
-    @property
-    def files(self) -> dict[str, Path]:
-        return {n: self.out_dir / n for n in OUTPUTS}
-
-    def to_dict(self) -> dict:
-        """The counts, stage times and output files, for a script (``copytrace scan --json``)."""
-        return {
-            "out_dir": str(self.out_dir), "documents": self.documents, "rejects": self.rejects,
-            "exact_duplicates": self.exact_duplicates, "candidates": self.candidates, "pairs": self.pairs,
-            "labels": self.labels, "clusters": self.clusters, "errors": self.errors,
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-            "files": {k: str(v) for k, v in self.files.items()},
-        }
-
-    def summary(self) -> str:
-        """A few lines for a person: what was read, what was found, how long, where it is."""
-        labels = ", ".join(f"{n:,} {label}" for label, n in sorted(self.labels.items(), key=lambda x: (-x[1], x[0])))
-        rejected = f", {self.rejects:,} rejected (rejects.jsonl)" if self.rejects else ""
-        failed = f"; {self.errors:,} comparisons failed (errors.jsonl)" if self.errors else ""
-        return "\n".join([
-            f"read {self.documents:,} documents{rejected}, {self.exact_duplicates:,} exact duplicates",
-            f"found {self.pairs:,} reuse pairs{f' ({labels})' if labels else ''} in {self.clusters:,} clusters{failed}",
-            f"took {sum(self.seconds.values()):.1f} s; report: {self.out_dir / 'report.html'}",
-            f"pairs and clusters: {self.out_dir}/{{pairs,clusters}}.{{jsonl,parquet}}",
-        ])
 
 
 def scan(
@@ -169,7 +121,7 @@ def scan(
             body = _scan_local
         result = body(runner, source, out, work, lexical=lexical, semantic=semantic, threshold=threshold,
                       paraphrase=paraphrase, align=align, progress=progress)
-        _publish(out, OUTPUTS)
+        publish(out, OUTPUTS)
         (out / "views.tmp").replace(out / "views")
         runner.close()
         runner = None
@@ -199,7 +151,7 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     seconds["read"] = time.perf_counter() - clock
     n = len(meta.ids)
     if n == 0:
-        _publish(out, ["rejects.jsonl"])
+        publish(out, ["rejects.jsonl"])
         raise InputError(str(source), "no readable articles (see rejects.jsonl)")
 
     clock = time.perf_counter()
@@ -207,14 +159,14 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     keep = np.ones(n, dtype=bool)
     representative = {}
     for g in groups:
-        head = min(g, key=lambda r: (_time(meta.published[r]), meta.ids[r]))
+        head = min(g, key=lambda r: (published_key(meta.published[r]), meta.ids[r]))
         for r in g:
             keep[r] = r == head
             representative[r] = head
     reps = np.flatnonzero(keep)
     seconds["exact"] = time.perf_counter() - clock
 
-    semantic = _semantic_on(semantic, lexical)
+    semantic = semantic_on(semantic, lexical)
     clock = time.perf_counter()
     common = None
     if align:
@@ -257,10 +209,10 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     seconds["align"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    records = _pair_records(aligned, groups, representative, meta)
+    records = pair_records(aligned, groups, representative, meta)
     clusters = find_clusters(meta.ids, [(r["a"], r["b"]) for r in records])
     edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
-    members_edges = _edges_by_cluster(clusters, edges)
+    members_edges = edges_by_cluster(clusters, edges)
     published = dict(zip(meta.ids, meta.published))
     cluster_rows = [
         {"cluster": i, "members": members, "root": root(members, members_edges.get(i, []), published)}
@@ -268,11 +220,11 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     ]
     seconds["cluster"] = time.perf_counter() - clock
 
-    _write_outputs(out, records, cluster_rows)
+    write_outputs(out, records, cluster_rows)
     candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(n_candidates),
                                                                  "aligned": int(len(pairs)) if align else 0}
     shown = reported_pairs(records, cluster_rows, published=published)
-    views = _write_views(out / "views.tmp", shown, _spooled(work / "docs.parquet", meta, shown), paraphrase and align)
+    views = write_views(out / "views.tmp", shown, _spooled(work / "docs.parquet", meta, shown), paraphrase and align)
     write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
                  n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views,
                  published=published, titles=dict(zip(meta.ids, meta.titles)))
@@ -313,27 +265,6 @@ def _read(source: Path, work: Path, progress: bool) -> tuple[_Meta, int]:
     return meta, rejects
 
 
-def _semantic_on(semantic: bool, lexical: bool) -> bool:
-    """Whether the scan can look for semantic candidates (the static model is there); says so if not."""
-    if semantic and not _static_available():
-        print("copytrace: no static sentence model; semantic candidates are off for this scan", file=sys.stderr)
-        if not lexical:
-            raise InputError("scan", "semantic candidates need the static sentence model (see above)")
-        return False
-    return semantic
-
-
-def _static_available() -> bool:
-    # Distils the model once per machine, here in the parent, before any worker needs it.
-    from ..static import get_static
-
-    return get_static() is not None
-
-
-def _time(t: datetime | None) -> float:
-    return t.timestamp() if t is not None else float("inf")
-
-
 def _merge(found: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
     """Union of the candidate sources, each pair labelled with every source that found it."""
     seen: dict[tuple[int, int], list[str]] = {}
@@ -351,23 +282,7 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
     if not len(pairs):
         return []
     est = _jaccard(pairs, sig, reps)
-    return [_candidate(a, b, v, j) for (a, b), v, j in zip(pairs.tolist(), via, est) if _paired_if(v, j)]
-
-
-def _candidate(a: int, b: int, via: str, jaccard: float) -> dict:
-    """A pair result for a candidate taken without comparison, its score the Jaccard estimate."""
-    return {"row_a": int(a), "row_b": int(b), "via": via, "label": "candidate", "score": round(float(jaccard), 4),
-            "direction": "unknown", "credited": None, "coverage_a": None, "coverage_b": None}
-
-
-def _aligned_if(via: str, jaccard: float, threshold: float) -> bool:
-    """One candidate by the rule of :func:`_worth_aligning` (the Spark engine filters with it)."""
-    return threshold < THRESHOLD or jaccard >= ALIGN_JACCARD or "anchor" in via
-
-
-def _paired_if(via: str, jaccard: float) -> bool:
-    """One candidate by the rule of :func:`_unaligned`: close enough to be a pair without comparison."""
-    return jaccard >= MIN_JACCARD
+    return [candidate_result(a, b, v, j) for (a, b), v, j in zip(pairs.tolist(), via, est) if paired_if(v, j)]
 
 
 def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, list[str]]:
@@ -416,89 +331,6 @@ def _write_tasks(work: Path, pairs: np.ndarray, via: list[str], n: int, common: 
     return count
 
 
-def _pair_records(aligned: list[dict], groups: list[list[int]], representative: dict[int, int], meta: _Meta) -> list[dict]:
-    """Pair results expanded to exact copies, oriented, sorted; one record per pair."""
-    members = {}
-    for g in groups:
-        head = representative[g[0]]
-        members[head] = [head] + [r for r in g if r != head]
-    out: dict[tuple[str, str], dict] = {}
-
-    def add(ra: int, rb: int, result: dict, kind: str) -> None:
-        a, b = meta.ids[ra], meta.ids[rb]
-        if a == b:
-            return
-        if b < a:
-            a, b, ra, rb = b, a, rb, ra
-            flip = {"a->b": "b->a", "b->a": "a->b"}
-            result = result | {"direction": flip.get(result["direction"], result["direction"]),
-                               "coverage_a": result["coverage_b"], "coverage_b": result["coverage_a"]}
-        edge = orient(a, b, meta.published[ra], meta.published[rb], result["direction"])
-        direction = "unknown" if edge.by == "none" else ("a->b" if edge.source == a else "b->a")
-        out[(a, b)] = {
-            "a": a, "b": b, "label": result["label"], "score": result["score"], "direction": direction,
-            "source": edge.source if edge.by != "none" else None,
-            "derived": edge.derived if edge.by != "none" else None,
-            "by": edge.by, "kind": kind, "via": result.get("via", "exact"),
-            "credited": result.get("credited"),
-            "coverage_a": result.get("coverage_a"), "coverage_b": result.get("coverage_b"),
-            "model": result.get("model"),
-        }
-
-    exact = {"label": "wholly", "score": 1.0, "direction": "unknown", "via": "exact",
-             "credited": None, "coverage_a": 1.0, "coverage_b": 1.0, "model": False}
-    for g in groups:
-        head = representative[g[0]]
-        for r in members[head][: MAX_EXPAND + 1]:
-            add(head, r, exact, "exact")
-    for result in aligned:
-        ra, rb = result["row_a"], result["row_b"]
-        for xa in members.get(ra, [ra])[:MAX_EXPAND]:
-            for xb in members.get(rb, [rb])[:MAX_EXPAND]:
-                add(xa, xb, result, "aligned")
-    return [out[k] for k in sorted(out)]
-
-
-def _edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int, list[Edge]]:
-    where = {m: i for i, members in enumerate(clusters) for m in members}
-    by: dict[int, list[Edge]] = {}
-    for e in edges:
-        by.setdefault(where[e.source], []).append(e)
-    return by
-
-
-def _write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], batch: int = 1_000) -> int:
-    """pairs and clusters, JSON lines and Parquet; clusters are written as they come (the Spark engine
-    streams the clusters of one). Returns the number of clusters."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    with open(out / "pairs.jsonl.tmp", "w") as f:
-        for r in records:
-            f.write(json.dumps(r) + "\n")
-    pair_schema = pa.schema([
-        ("a", pa.string()), ("b", pa.string()), ("label", pa.string()), ("score", pa.float64()),
-        ("direction", pa.string()), ("source", pa.string()), ("derived", pa.string()), ("by", pa.string()),
-        ("kind", pa.string()), ("via", pa.string()), ("credited", pa.bool_()),
-        ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("model", pa.bool_()),
-    ])
-    pq.write_table(pa.Table.from_pylist(records, schema=pair_schema), out / "pairs.parquet.tmp")
-    cluster_schema = pa.schema([("cluster", pa.int64()), ("members", pa.list_(pa.string())), ("root", pa.string())])
-    count = 0
-    with open(out / "clusters.jsonl.tmp", "w") as f, pq.ParquetWriter(out / "clusters.parquet.tmp", cluster_schema) as pw:
-        held: list[dict] = []
-        for c in cluster_rows:
-            f.write(json.dumps(c) + "\n")
-            held.append(c)
-            count += 1
-            if len(held) >= batch:
-                pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
-                held = []
-        if held or not count:
-            pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
-    return count
-
-
 def _spooled(spool_path: Path, meta: _Meta, shown: list[tuple[str, str]]) -> dict[str, Document]:
     """The articles of the pairs ``shown``, by id, from the local spool."""
     row_of = {doc_id: row for row, doc_id in enumerate(meta.ids)}
@@ -507,19 +339,3 @@ def _spooled(spool_path: Path, meta: _Meta, shown: list[tuple[str, str]]) -> dic
     return {d.id: d for d in spooling.fetch(spool_path, needed)} if needed else {}
 
 
-def _write_views(target: Path, shown: list[tuple[str, str]], docs: Mapping[str, Document], paraphrase: bool) -> dict:
-    """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``."""
-    from ..pipeline import compare
-    from ..render.html import render_html
-
-    target.mkdir()
-    links = {}
-    for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
-        (target / f"{k}.html").write_text(render_html(compare(docs[a], docs[b], paraphrase=paraphrase)), encoding="utf-8")
-        links[(a, b)] = f"views/{k}.html"
-    return links
-
-
-def _publish(out: Path, names: list[str]) -> None:
-    for name in names:
-        (out / f"{name}.tmp").replace(out / name)

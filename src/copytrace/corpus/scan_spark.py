@@ -28,13 +28,12 @@ from ..errors import InputError
 from .align import plan
 from .report import reported_pairs, write_report
 from .spool import to_document
+from .steps import (ScanResult, aligned_if, candidate_result, edges_by_cluster, pair_records, paired_if, publish,
+                    published_key, semantic_on, write_outputs, write_views)
 
 
 def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool, semantic: bool, threshold: float,
                   paraphrase: bool, align: bool, progress: bool):
-    from .scan import (ScanResult, _aligned_if, _candidate, _edges_by_cluster, _paired_if, _pair_records, _publish,
-                       _semantic_on, _time, _write_outputs, _write_views)
-
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     n, rejects = runner.read(source, work)
@@ -43,7 +42,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
             f.write(json.dumps(r.to_dict()) + "\n")
     seconds["read"] = time.perf_counter() - clock
     if n == 0:
-        _publish(out, ["rejects.jsonl"])
+        publish(out, ["rejects.jsonl"])
         raise InputError(str(source), "no readable articles (see rejects.jsonl)")
 
     clock = time.perf_counter()
@@ -57,7 +56,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     groups = sorted(by_key.values(), key=lambda g: g[0])
     representative, dropped = {}, []
     for g in groups:
-        head = min(g, key=lambda r: (_time(published[r]), ids[r]))
+        head = min(g, key=lambda r: (published_key(published[r]), ids[r]))
         for r in g:
             representative[r] = head
             if r != head:
@@ -65,7 +64,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     n_kept = runner.keep(dropped)
     seconds["exact"] = time.perf_counter() - clock
 
-    semantic = _semantic_on(semantic, lexical)
+    semantic = semantic_on(semantic, lexical)
     clock = time.perf_counter()
     common = None
     if align:
@@ -78,7 +77,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     seconds["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    keep = partial(_aligned_if, threshold=threshold) if align else _paired_if
+    keep = partial(aligned_if, threshold=threshold) if align else paired_if
     counts, picked = runner.candidates(lexical, align, semantic, keep)
     candidates = {k: v for k, v in counts.items() if k != "total"} | {
         "total": counts["total"], "aligned": len(picked) if align else 0}
@@ -94,7 +93,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
             elif r["label"] != "non" and r["score"] >= threshold:
                 aligned.append(r)
     elif not align:
-        aligned = [_candidate(a, b, v, j) for a, b, v, j in picked]
+        aligned = [candidate_result(a, b, v, j) for a, b, v, j in picked]
     looked_up = runner.rows({x for r in aligned + failed for x in (r["row_a"], r["row_b"])} - ids.keys())
     for row, (doc_id, when) in looked_up.items():
         ids[row], published[row] = doc_id, _parse(when)
@@ -104,7 +103,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     seconds["align"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    records = _pair_records(aligned, groups, representative, SimpleNamespace(ids=ids, published=published))
+    records = pair_records(aligned, groups, representative, SimpleNamespace(ids=ids, published=published))
     labels = runner.components([(r["a"], r["b"]) for r in records])
     members: dict[str, list[str]] = {}
     for doc_id, label in labels.items():
@@ -113,7 +112,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     info = {r.id: r for r in runner.articles(labels, ("id", "outlet", "title", "published_at"))}
     when = {doc_id: _parse(r.published_at) for doc_id, r in info.items()}
     edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
-    members_edges = _edges_by_cluster(clusters, edges)
+    members_edges = edges_by_cluster(clusters, edges)
     multi = [{"cluster": i, "members": m, "root": root(m, members_edges.get(i, []), when)}
              for i, m in enumerate(clusters)]
     seconds["cluster"] = time.perf_counter() - clock
@@ -121,10 +120,10 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     # Clusters of one: every other article, in id order (as the local engine sorts them), from Spark.
     alone = ({"cluster": len(multi) + k, "members": [doc_id], "root": doc_id}
              for k, doc_id in enumerate(runner.singletons(labels)))
-    n_clusters = _write_outputs(out, records, _chain(multi, alone))
+    n_clusters = write_outputs(out, records, _chain(multi, alone))
     shown = reported_pairs(records, multi, published=when)
     docs = {r.id: to_document(r.asDict()) for r in runner.articles({x for p in shown for x in p})}
-    views = _write_views(out / "views.tmp", shown, docs, paraphrase and align)
+    views = write_views(out / "views.tmp", shown, docs, paraphrase and align)
     outlet_of = {doc_id: r.outlet for doc_id, r in info.items()}
     articles = Counter()
     for outlet, count in runner.outlets().items():

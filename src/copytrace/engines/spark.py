@@ -44,7 +44,7 @@ import numpy as np
 from ..blocks.candidates import (HYPERPLANE_TABLES, MAX_BUCKET, MIN_ANCHORS, band_keys, bucket_neighbours, bucket_pairs, group_pairs,
                                  hyperplane_bits, hyperplane_keys, nearest_of, text_key)
 from ..blocks.common import CommonText, count_batch
-from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS
+from ..blocks.fingerprint import STATIC_DIMS
 from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, jsonl_record, kind_of, read_file,
                            record, where)
 from ..corpus.align import align_task, make_task
@@ -266,8 +266,6 @@ class SparkEngine:
                          .mapPartitions(_read_files))
         for fi, file, _ in split:
             if how[fi] == "parquet":
-                from pyspark.sql import functions as F
-
                 rows = self.spark.read.parquet(file).select("*", F.col("_metadata.row_index").alias(ROW_INDEX))
                 parts.append(rows.rdd.mapPartitions(lambda it, fi=fi, file=file: _read_parquet_rows(it, fi, file)))
                 continue

@@ -1,0 +1,211 @@
+"""What the two scans share: the result, the rules for candidates, the pair records and the output files.
+
+:func:`copytrace.corpus.scan.scan` runs the stages on a process pool
+(``engine="local"``) or hands them to :func:`copytrace.corpus.scan_spark.scan_on_spark`;
+both end here, so both engines write the same files from the same records.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from tqdm import tqdm
+
+from ..blocks.candidates import DUPLICATE_JACCARD
+from ..blocks.provenance import Edge, orient
+from ..document import Document
+from ..errors import InputError
+
+THRESHOLD = 0.5  # P(derived) below which a pair is not reuse: the verdict's own "non"
+OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
+           "errors.jsonl", "report.html")
+MIN_JACCARD = DUPLICATE_JACCARD  # align=False: a candidate this close is a pair (see candidates.py)
+ALIGN_JACCARD = 0.03  # align=True: estimated shingle Jaccard a candidate needs to be compared (see _worth_aligning)
+MAX_EXPAND = 50  # copies of one text expanded into pairs; beyond, one representative stands for all
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan wrote and what it counted."""
+
+    out_dir: Path
+    documents: int
+    rejects: int
+    exact_duplicates: int
+    candidates: dict[str, int]
+    pairs: int
+    clusters: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: int = 0  # candidate pairs whose comparison failed (errors.jsonl)
+    labels: dict[str, int] = field(default_factory=dict)  # pairs by verdict label ("candidate" without align)
+
+    @property
+    def files(self) -> dict[str, Path]:
+        return {n: self.out_dir / n for n in OUTPUTS}
+
+    def to_dict(self) -> dict:
+        """The counts, stage times and output files, for a script (``copytrace scan --json``)."""
+        return {
+            "out_dir": str(self.out_dir), "documents": self.documents, "rejects": self.rejects,
+            "exact_duplicates": self.exact_duplicates, "candidates": self.candidates, "pairs": self.pairs,
+            "labels": self.labels, "clusters": self.clusters, "errors": self.errors,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "files": {k: str(v) for k, v in self.files.items()},
+        }
+
+    def summary(self) -> str:
+        """A few lines for a person: what was read, what was found, how long, where it is."""
+        labels = ", ".join(f"{n:,} {label}" for label, n in sorted(self.labels.items(), key=lambda x: (-x[1], x[0])))
+        rejected = f", {self.rejects:,} rejected (rejects.jsonl)" if self.rejects else ""
+        failed = f"; {self.errors:,} comparisons failed (errors.jsonl)" if self.errors else ""
+        return "\n".join([
+            f"read {self.documents:,} documents{rejected}, {self.exact_duplicates:,} exact duplicates",
+            f"found {self.pairs:,} reuse pairs{f' ({labels})' if labels else ''} in {self.clusters:,} clusters{failed}",
+            f"took {sum(self.seconds.values()):.1f} s; report: {self.out_dir / 'report.html'}",
+            f"pairs and clusters: {self.out_dir}/{{pairs,clusters}}.{{jsonl,parquet}}",
+        ])
+
+
+def semantic_on(semantic: bool, lexical: bool) -> bool:
+    """Whether the scan can look for semantic candidates (the static model is there); says so if not."""
+    if semantic and not static_available():
+        print("copytrace: no static sentence model; semantic candidates are off for this scan", file=sys.stderr)
+        if not lexical:
+            raise InputError("scan", "semantic candidates need the static sentence model (see above)")
+        return False
+    return semantic
+
+
+def static_available() -> bool:
+    # Distils the model once per machine, here in the parent, before any worker needs it.
+    from ..static import get_static
+
+    return get_static() is not None
+
+
+def published_key(t: datetime | None) -> float:
+    return t.timestamp() if t is not None else float("inf")
+
+
+def candidate_result(a: int, b: int, via: str, jaccard: float) -> dict:
+    """A pair result for a candidate taken without comparison, its score the Jaccard estimate."""
+    return {"row_a": int(a), "row_b": int(b), "via": via, "label": "candidate", "score": round(float(jaccard), 4),
+            "direction": "unknown", "credited": None, "coverage_a": None, "coverage_b": None}
+
+
+def aligned_if(via: str, jaccard: float, threshold: float) -> bool:
+    """One candidate by the rule of :func:`_worth_aligning` (the Spark engine filters with it)."""
+    return threshold < THRESHOLD or jaccard >= ALIGN_JACCARD or "anchor" in via
+
+
+def paired_if(via: str, jaccard: float) -> bool:
+    """One candidate by the rule of :func:`_unaligned`: close enough to be a pair without comparison."""
+    return jaccard >= MIN_JACCARD
+
+
+def pair_records(aligned: list[dict], groups: list[list[int]], representative: dict[int, int], meta) -> list[dict]:
+    """Pair results expanded to exact copies, oriented, sorted; one record per pair.
+
+    ``meta`` gives each row's ``meta.ids[row]`` and ``meta.published[row]``.
+    """
+    members = {}
+    for g in groups:
+        head = representative[g[0]]
+        members[head] = [head] + [r for r in g if r != head]
+    out: dict[tuple[str, str], dict] = {}
+
+    def add(ra: int, rb: int, result: dict, kind: str) -> None:
+        a, b = meta.ids[ra], meta.ids[rb]
+        if a == b:
+            return
+        if b < a:
+            a, b, ra, rb = b, a, rb, ra
+            flip = {"a->b": "b->a", "b->a": "a->b"}
+            result = result | {"direction": flip.get(result["direction"], result["direction"]),
+                               "coverage_a": result["coverage_b"], "coverage_b": result["coverage_a"]}
+        edge = orient(a, b, meta.published[ra], meta.published[rb], result["direction"])
+        direction = "unknown" if edge.by == "none" else ("a->b" if edge.source == a else "b->a")
+        out[(a, b)] = {
+            "a": a, "b": b, "label": result["label"], "score": result["score"], "direction": direction,
+            "source": edge.source if edge.by != "none" else None,
+            "derived": edge.derived if edge.by != "none" else None,
+            "by": edge.by, "kind": kind, "via": result.get("via", "exact"),
+            "credited": result.get("credited"),
+            "coverage_a": result.get("coverage_a"), "coverage_b": result.get("coverage_b"),
+            "model": result.get("model"),
+        }
+
+    exact = {"label": "wholly", "score": 1.0, "direction": "unknown", "via": "exact",
+             "credited": None, "coverage_a": 1.0, "coverage_b": 1.0, "model": False}
+    for g in groups:
+        head = representative[g[0]]
+        for r in members[head][: MAX_EXPAND + 1]:
+            add(head, r, exact, "exact")
+    for result in aligned:
+        ra, rb = result["row_a"], result["row_b"]
+        for xa in members.get(ra, [ra])[:MAX_EXPAND]:
+            for xb in members.get(rb, [rb])[:MAX_EXPAND]:
+                add(xa, xb, result, "aligned")
+    return [out[k] for k in sorted(out)]
+
+
+def edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int, list[Edge]]:
+    where = {m: i for i, members in enumerate(clusters) for m in members}
+    by: dict[int, list[Edge]] = {}
+    for e in edges:
+        by.setdefault(where[e.source], []).append(e)
+    return by
+
+
+def write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], batch: int = 1_000) -> int:
+    """pairs and clusters, JSON lines and Parquet; clusters are written as they come (the Spark engine
+    streams the clusters of one). Returns the number of clusters."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(out / "pairs.jsonl.tmp", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    pair_schema = pa.schema([
+        ("a", pa.string()), ("b", pa.string()), ("label", pa.string()), ("score", pa.float64()),
+        ("direction", pa.string()), ("source", pa.string()), ("derived", pa.string()), ("by", pa.string()),
+        ("kind", pa.string()), ("via", pa.string()), ("credited", pa.bool_()),
+        ("coverage_a", pa.float64()), ("coverage_b", pa.float64()), ("model", pa.bool_()),
+    ])
+    pq.write_table(pa.Table.from_pylist(records, schema=pair_schema), out / "pairs.parquet.tmp")
+    cluster_schema = pa.schema([("cluster", pa.int64()), ("members", pa.list_(pa.string())), ("root", pa.string())])
+    count = 0
+    with open(out / "clusters.jsonl.tmp", "w") as f, pq.ParquetWriter(out / "clusters.parquet.tmp", cluster_schema) as pw:
+        held: list[dict] = []
+        for c in cluster_rows:
+            f.write(json.dumps(c) + "\n")
+            held.append(c)
+            count += 1
+            if len(held) >= batch:
+                pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
+                held = []
+        if held or not count:
+            pw.write_table(pa.Table.from_pylist(held, schema=cluster_schema))
+    return count
+
+
+def write_views(target: Path, shown: list[tuple[str, str]], docs: Mapping[str, Document], paraphrase: bool) -> dict:
+    """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``."""
+    from ..pipeline import compare
+    from ..render.html import render_html
+
+    target.mkdir()
+    links = {}
+    for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
+        (target / f"{k}.html").write_text(render_html(compare(docs[a], docs[b], paraphrase=paraphrase)), encoding="utf-8")
+        links[(a, b)] = f"views/{k}.html"
+    return links
+
+
+def publish(out: Path, names: list[str]) -> None:
+    for name in names:
+        (out / f"{name}.tmp").replace(out / name)
