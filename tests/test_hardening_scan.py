@@ -133,11 +133,11 @@ def test_a_full_disk_while_spooling_is_one_line_and_leaves_nothing(tmp_path, see
 def test_a_full_disk_while_writing_outputs_removes_the_partial_files(tmp_path, seeds, monkeypatch):
     from copytrace.corpus import scan as scan_mod
 
-    def half_written(out, work, *args):
+    def half_written(out, *args):
         (out / "pairs.jsonl.tmp").write_text('{"a": "a", "b"')
         _no_space()
 
-    monkeypatch.setattr(scan_mod, "_write_outputs", half_written)
+    monkeypatch.setattr(scan_mod, "write_outputs", half_written)
     out = tmp_path / "out"
     with pytest.raises(InputError, match="No space left on device"):
         scan_mod.scan(_tiny_corpus(tmp_path / "c.jsonl", seeds), out, processes=1, paraphrase=False,
