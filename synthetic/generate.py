@@ -456,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
         from copytrace.evaluate.datasets import load_msrp
 
         pairs = labelled_pairs(read_sources(args.bbc), load_msrp(args.msrp), n=args.n, seed=args.seed, split=args.split)
-        with open(args.out, "w", encoding="utf-8") as f:
+        opener = gzip.open if str(args.out).endswith(".gz") else open  # the README's names end in .gz
+        with opener(args.out, "wt", encoding="utf-8") as f:
             for pair in pairs:
                 f.write(json.dumps(pair, ensure_ascii=False) + "\n")
         counts = collections.Counter((pr["label"], pr["kind"]) for pr in pairs)
