@@ -44,13 +44,13 @@ from . import spool as spooling
 from .align import make_task, plan
 from ..blocks.candidates import anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from ..blocks.cluster import clusters as find_clusters
-from ..blocks.common import template_threshold, threshold as common_threshold
 from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
-from .steps import (ALIGN_JACCARD, OUTPUTS, THRESHOLD, ScanResult, candidate_result, edges_by_cluster,
-                    pair_records, paired_if, publish, published_key, semantic_on, write_outputs, write_views)
+from .steps import (ALIGN_JACCARD, OUTPUTS, THRESHOLD, ScanResult, candidate_result, common_settings,
+                    edges_by_cluster, pair_records, paired_if, publish, published_key, semantic_on, write_outputs,
+                    write_views)
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
 from ..verdict import load_model
@@ -173,8 +173,7 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
         # Furniture and template frames: shared by too many documents to tell two stories apart.
         # Known before fingerprinting, so they neither become candidates nor count as evidence.
         runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
-        common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(len(reps)),
-                  "template_docs": template_threshold(len(reps))}
+        common = common_settings(work / "common.npy", len(reps))
     seconds["common"] = time.perf_counter() - clock
     clock = time.perf_counter()
     frequent = {"path": common["path"], "max_df": common["min_docs"]} if common else None

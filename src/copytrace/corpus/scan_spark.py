@@ -22,14 +22,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..blocks.common import template_threshold, threshold as common_threshold
 from ..blocks.provenance import Edge, root
 from ..errors import InputError
 from .align import plan
 from .report import reported_pairs, write_report
 from .spool import to_document
-from .steps import (ScanResult, aligned_if, candidate_result, edges_by_cluster, pair_records, paired_if, publish,
-                    published_key, semantic_on, write_outputs, write_views)
+from .steps import (ScanResult, aligned_if, candidate_result, common_settings, edges_by_cluster, pair_records,
+                    paired_if, publish, published_key, semantic_on, write_outputs, write_views)
 
 
 def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool, semantic: bool, threshold: float,
@@ -69,8 +68,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
     common = None
     if align:
         runner.common(progress).save(work / "common.npy")
-        common = {"path": str((work / "common.npy").resolve()), "min_docs": common_threshold(n_kept),
-                  "template_docs": template_threshold(n_kept)}
+        common = common_settings(work / "common.npy", n_kept)
     seconds["common"] = time.perf_counter() - clock
     clock = time.perf_counter()
     runner.fingerprint(work, semantic, {"path": common["path"], "max_df": common["min_docs"]} if common else None)

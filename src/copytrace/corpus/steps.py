@@ -16,6 +16,7 @@ from typing import Iterable, Mapping
 from tqdm import tqdm
 
 from ..blocks.candidates import DUPLICATE_JACCARD
+from ..blocks.common import template_threshold, threshold as common_threshold
 from ..blocks.provenance import Edge, orient
 from ..document import Document
 from ..errors import InputError
@@ -68,6 +69,16 @@ class ScanResult:
             f"took {sum(self.seconds.values()):.1f} s; report: {self.out_dir / 'report.html'}",
             f"pairs and clusters: {self.out_dir}/{{pairs,clusters}}.{{jsonl,parquet}}",
         ])
+
+
+def common_settings(path: Path, n_kept: int) -> dict:
+    """Where the align tasks find the corpus's common text, and its two bars for ``n_kept`` articles.
+
+    Text in ``min_docs`` documents is furniture; in a templated report, text in
+    ``template_docs`` is a template frame (:meth:`copytrace.blocks.common.CommonText.left_out`).
+    """
+    return {"path": str(path.resolve()), "min_docs": common_threshold(n_kept),
+            "template_docs": template_threshold(n_kept)}
 
 
 def semantic_on(semantic: bool, lexical: bool) -> bool:
