@@ -49,7 +49,7 @@ from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
 from .steps import (ALIGN_JACCARD, OUTPUTS, THRESHOLD, ScanResult, candidate_result, common_settings,
-                    edges_by_cluster, pair_records, paired_if, publish, published_key, semantic_on, write_outputs,
+                    edges_by_cluster, pair_records, paired_if, publish, representatives, semantic_on, write_outputs,
                     write_views)
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
@@ -156,13 +156,10 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
 
     clock = time.perf_counter()
     groups = exact_groups(meta.keys)
+    representative = representatives(groups, meta.published, meta.ids)
     keep = np.ones(n, dtype=bool)
-    representative = {}
-    for g in groups:
-        head = min(g, key=lambda r: (published_key(meta.published[r]), meta.ids[r]))
-        for r in g:
-            keep[r] = r == head
-            representative[r] = head
+    for r, head in representative.items():
+        keep[r] = r == head
     reps = np.flatnonzero(keep)
     seconds["exact"] = time.perf_counter() - clock
 

@@ -28,7 +28,7 @@ from .align import plan
 from .report import reported_pairs, write_report
 from .spool import to_document
 from .steps import (ScanResult, aligned_if, candidate_result, common_settings, edges_by_cluster, pair_records,
-                    paired_if, publish, published_key, semantic_on, write_outputs, write_views)
+                    paired_if, publish, representatives, semantic_on, write_outputs, write_views)
 
 
 def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool, semantic: bool, threshold: float,
@@ -53,13 +53,8 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
         by_key.setdefault(key, []).append(row)
         ids[row], published[row] = doc_id, _parse(when)
     groups = sorted(by_key.values(), key=lambda g: g[0])
-    representative, dropped = {}, []
-    for g in groups:
-        head = min(g, key=lambda r: (published_key(published[r]), ids[r]))
-        for r in g:
-            representative[r] = head
-            if r != head:
-                dropped.append(r)
+    representative = representatives(groups, published, ids)
+    dropped = [r for r, head in representative.items() if r != head]
     n_kept = runner.keep(dropped)
     seconds["exact"] = time.perf_counter() - clock
 

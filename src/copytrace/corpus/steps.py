@@ -81,6 +81,18 @@ def common_settings(path: Path, n_kept: int) -> dict:
             "template_docs": template_threshold(n_kept)}
 
 
+def representatives(groups: list[list[int]], published, ids) -> dict[int, int]:
+    """Each row of an exact-copy group -> the row that stands for the group: the earliest, then the lowest id.
+
+    ``published[row]`` and ``ids[row]`` give each row's time and id.
+    """
+    out = {}
+    for g in groups:
+        head = min(g, key=lambda r: (published_key(published[r]), ids[r]))
+        out.update((r, head) for r in g)
+    return out
+
+
 def semantic_on(semantic: bool, lexical: bool) -> bool:
     """Whether the scan can look for semantic candidates (the static model is there); says so if not."""
     if semantic and not static_available():
