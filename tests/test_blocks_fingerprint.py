@@ -65,5 +65,21 @@ def test_doc_vectors_are_unit_and_closer_for_rewrites():
 
 
 def test_fingerprint_batch_keeps_rows():
-    rows, sig, vec, anchors = fingerprint_batch([7, 9], ["first text here", "second text here"], semantic=False)
-    assert rows == [7, 9] and sig.shape == (2, 128) and vec is None
+    rows, sig, vec, anchors, figures = fingerprint_batch([7, 9], ["first text here", "second text here"], semantic=False)
+    assert rows == [7, 9] and sig.shape == (2, 128) and vec is None and anchors is None and figures is None
+
+
+def test_a_texts_figures_before_alignment_are_the_figures_the_verdict_compares():
+    """The scan drops template pairs by the figures it reads from the raw text; the verdict reads
+    them from the segmented text. Both must see the same set, odd digits included."""
+    from xxhash import xxh3_64_intdigest
+
+    from copytrace.analyse.evidence import figures
+    from copytrace.corpus.fingerprint_stage import text_figures
+    from copytrace.segment import segment
+
+    text = ("Sales rose 4,500 tonnes (12.5%) to 1.2.3 in Q3 2024; the plot is 30 km\u00b2, "
+            "\uff17\uff18 units, 1\u200b000 more.")
+    expected = figures(segment(text).words)
+    assert {"4,500", "12.5", "2024", "q3"} <= expected
+    assert sorted(text_figures(text).tolist()) == sorted(xxh3_64_intdigest(f.encode()) for f in expected)

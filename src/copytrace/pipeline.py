@@ -61,13 +61,17 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), 
     unrelated documents (templates, site furniture): they count as boilerplate.
     ``templated`` says the corpus found most of its figures in template frames
     (:meth:`copytrace.blocks.common.CommonText.templated`), and ``frames`` are
-    then the stretches as common as those frames (see :attr:`Prepared.frames`).
+    then the stretches as common as those frames (see :attr:`Prepared.frames`):
+    in a templated report the common text is one of them, not boilerplate, for in
+    a large corpus a whole report is common and a copy of it is known only by
+    verbatim passages that run through its frames and carry its figures.
     """
     doc = as_document(doc, id=id)
     check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
-    boilerplate = sorted({*find_boilerplate(seg), *common})
-    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, sorted(frames))
+    boilerplate = sorted({*find_boilerplate(seg), *([] if templated else common)})
+    frames = sorted({*frames, *common}) if templated else []
+    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, frames)
 
 
 @dataclass(frozen=True)
@@ -253,7 +257,7 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
         templated=templated,
-        figures_kept=figures_kept(a.seg, b.seg, a.boilerplate, b.boilerplate) if templated else None,
+        figures_kept=figures_kept(a.seg, b.seg) if templated else None,
     )
 
 

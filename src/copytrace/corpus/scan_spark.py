@@ -27,8 +27,8 @@ from ..errors import InputError
 from .align import plan
 from .report import reported_pairs, write_report
 from .spool import to_document
-from .steps import (ScanResult, aligned_if, candidate_result, common_settings, edges_by_cluster, pair_records,
-                    paired_if, publish, representatives, semantic_on, write_outputs, write_views)
+from .steps import (ScanResult, aligned_if, candidate_result, common_settings, edges_by_cluster,
+                    fingerprint_settings, pair_records, paired_if, publish, representatives, semantic_on, write_outputs, write_views)
 
 
 def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool, semantic: bool, threshold: float,
@@ -66,14 +66,14 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
         common = common_settings(work / "common.npy", n_kept)
     seconds["common"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    runner.fingerprint(work, semantic, {"path": common["path"], "max_df": common["min_docs"]} if common else None)
+    runner.fingerprint(work, semantic, fingerprint_settings(common))
     seconds["fingerprint"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     keep = partial(aligned_if, threshold=threshold) if align else paired_if
-    counts, picked = runner.candidates(lexical, align, semantic, keep)
-    candidates = {k: v for k, v in counts.items() if k != "total"} | {
-        "total": counts["total"], "aligned": len(picked) if align else 0}
+    counts, picked = runner.candidates(lexical, align, semantic, keep, align)
+    candidates = {k: v for k, v in counts.items() if k not in ("total", "template")} | {
+        "total": counts["total"], "template": counts.get("template", 0), "aligned": len(picked) if align else 0}
     seconds["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

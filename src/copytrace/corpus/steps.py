@@ -81,6 +81,14 @@ def common_settings(path: Path, n_kept: int) -> dict:
             "template_docs": template_threshold(n_kept)}
 
 
+def fingerprint_settings(common: dict | None) -> dict | None:
+    """What the fingerprint stage needs of :func:`common_settings`: the counts, the furniture bar
+    (shingles left out of the signatures) and the template bar (reports whose figures are kept)."""
+    if not common:
+        return None
+    return {"path": common["path"], "max_df": common["min_docs"], "template_docs": common["template_docs"]}
+
+
 def representatives(groups: list[list[int]], published, ids) -> dict[int, int]:
     """Each row of an exact-copy group -> the row that stands for the group: the earliest, then the lowest id.
 

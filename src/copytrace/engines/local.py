@@ -85,8 +85,9 @@ class LocalEngine:
         vec = np.zeros((n, STATIC_DIMS), dtype=np.float16) if semantic else None
         jobs = ((rows, texts, semantic, common) for rows, texts in spool.batches(spool_path, keep, size=500))
         held, anchors = [], []
+        figures: dict[int, np.ndarray] = {}  # templated reports only: a minority of most corpora
         with tqdm(total=n, desc="fingerprint", unit="doc", disable=not progress) as bar:
-            for rows, s, v, a in self._pool_().imap(_fingerprint, jobs):
+            for rows, s, v, a, f in self._pool_().imap(_fingerprint, jobs):
                 at = position[rows]
                 sig[at] = s
                 if vec is not None:
@@ -94,8 +95,9 @@ class LocalEngine:
                 if a is not None:
                     held += [np.full(len(h), p, dtype=np.int64) for p, h in zip(at.tolist(), a)]
                     anchors += a
+                    figures.update((p, h) for p, h in zip(at.tolist(), f) if len(h))
                 bar.update(len(rows))
-        return sig, vec, (gather_anchors(held, anchors) if common is not None else None)
+        return sig, vec, (gather_anchors(held, anchors) if common is not None else None), figures
 
     def common(self, spool_path: Path, keep: np.ndarray, progress: bool = True) -> CommonText:
         """Document frequencies of the corpus's shingles (:mod:`copytrace.blocks.common`)."""

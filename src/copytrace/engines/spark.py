@@ -49,7 +49,7 @@ from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, j
                            record, where)
 from ..corpus.align import align_task, make_task
 from ..corpus.spool import to_document
-from ..corpus.fingerprint_stage import fingerprint_batch
+from ..corpus.fingerprint_stage import filed_twice, fingerprint_batch
 from ..errors import InputError
 
 BATCH = 500
@@ -135,10 +135,11 @@ def _fingerprint_partition(records, semantic: bool, common: dict | None = None):
     rows, texts = [], []
 
     def flush():
-        r, s, v, a = fingerprint_batch(rows, texts, semantic, common)
+        r, s, v, a, f = fingerprint_batch(rows, texts, semantic, common)
         for k, row in enumerate(r):
             yield (int(row), s[k].tobytes(), (v[k].astype(np.float16).tobytes() if v is not None else None),
-                   (a[k].astype(np.uint64).tobytes() if a is not None else None))
+                   (a[k].astype(np.uint64).tobytes() if a is not None else None),
+                   (f[k].tobytes() if f is not None else None))
 
     for row, text in records:
         rows.append(row)
@@ -159,6 +160,10 @@ def _band_keys(item):
     row, sig_bytes = item
     keys = band_keys(np.frombuffer(sig_bytes, dtype=np.uint32)[None, :])[0]
     return [(int(k), row) for k in keys.tolist()]
+
+
+def _filed_twice(fa: bytes | None, fb: bytes | None) -> bool:
+    return filed_twice(np.frombuffer(fa or b"", dtype=np.uint64), np.frombuffer(fb or b"", dtype=np.uint64))
 
 
 def _anchors(item):
@@ -329,7 +334,7 @@ class SparkEngine:
         """Signatures, vectors and anchors of the kept documents, into ``work/fp`` (nothing comes back)."""
         records = self.kept.select("row", "text").repartition(self._parts(self.n_kept)).rdd.map(tuple)
         rows = records.mapPartitions(lambda it: _fingerprint_partition(it, semantic, common))
-        self.spark.createDataFrame(rows, "row long, sig binary, vec binary, anchors binary").write.parquet(str(work / "fp"))
+        self.spark.createDataFrame(rows, "row long, sig binary, vec binary, anchors binary, figures binary").write.parquet(str(work / "fp"))
         self.fp = self.spark.read.parquet(str(work / "fp"))
 
     # --- candidates -------------------------------------------------------------------------
@@ -351,10 +356,11 @@ class SparkEngine:
                 .groupByKey(self._parts(self.n_kept)).flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
-    def candidates(self, lexical: bool, anchors: bool, semantic: bool,
-                   keep: Callable[[str, float], bool]) -> tuple[dict[str, int], list[tuple[int, int, str, float]]]:
-        """Candidate pairs of kept rows: the count per source and in all, and those ``keep(via, estimate)``
-        accepts as ``(row_a, row_b, via, estimated shingle Jaccard)``, sorted."""
+    def candidates(self, lexical: bool, anchors: bool, semantic: bool, keep: Callable[[str, float], bool],
+                   align: bool = True) -> tuple[dict[str, int], list[tuple[int, int, str, float]]]:
+        """Candidate pairs of kept rows: the count per source, in all and (``align``) of template
+        pairs (:func:`~copytrace.corpus.fingerprint_stage.filed_twice`, dropped), and those
+        ``keep(via, estimate)`` accepts as ``(row_a, row_b, via, estimated shingle Jaccard)``, sorted."""
         from pyspark.sql import functions as F
 
         found = {}
@@ -375,13 +381,18 @@ class SparkEngine:
         counts = {name: n for name, n in union.groupBy("source").count().collect()}
         pairs = union.groupBy("a", "b").agg(F.collect_set("source").alias("sources"))
         total = pairs.count()
-        sig_a = self.fp.select(F.col("row").alias("a"), F.col("sig").alias("sig_a"))
-        sig_b = self.fp.select(F.col("row").alias("b"), F.col("sig").alias("sig_b"))
-        picked = (pairs.join(sig_a, "a").join(sig_b, "b").rdd
-                  .map(lambda r: (r.a, r.b, "+".join(s for s in SOURCES if s in r.sources), _estimate(r.sig_a, r.sig_b)))
-                  .filter(lambda t: keep(t[2], t[3])).collect())
+        sig_a = self.fp.select(F.col("row").alias("a"), F.col("sig").alias("sig_a"), F.col("figures").alias("fig_a"))
+        sig_b = self.fp.select(F.col("row").alias("b"), F.col("sig").alias("sig_b"), F.col("figures").alias("fig_b"))
+        judged = (pairs.join(sig_a, "a").join(sig_b, "b").rdd
+                  .map(lambda r: (r.a, r.b, "+".join(s for s in SOURCES if s in r.sources), _estimate(r.sig_a, r.sig_b),
+                                  _filed_twice(r.fig_a, r.fig_b) if align else False))
+                  .persist())
+        templates = judged.filter(lambda t: t[4]).count() if align else 0
+        picked = judged.filter(lambda t: not t[4] and keep(t[2], t[3])).map(lambda t: t[:4]).collect()
+        judged.unpersist()
         union.unpersist()
-        return {name: counts.get(name, 0) for name in found} | {"total": total}, sorted(picked)
+        template = {"template": templates} if align else {}
+        return {name: counts.get(name, 0) for name in found} | {"total": total} | template, sorted(picked)
 
     # --- alignment --------------------------------------------------------------------------
 
