@@ -288,27 +288,34 @@ def speed_table(results: dict | None) -> str:
 def scan_table(result: dict) -> list[str]:
     """The corpus-scan comparison: every tool on the same planted-duplicate corpora, same cores."""
     lines = [
-        f"Corpus scan on planted-duplicate corpora built from BBC News ({result.get('cores', '?')} cores). "
-        "`copytrace lexical` stops at candidates + clusters, like the MinHash tools; `copytrace full` is the "
-        "default scan (LSH + neighbours, every candidate judged, report and views). Hours per 1M: the larger "
-        "of the linear projections from the two sizes (the 10k corpus is the denser in reuse):",
+        f"Corpus scan ({result.get('cores', '?')} cores) on two generated corpora (`python bench/scan.py`): `bbc`, "
+        "BBC News articles with planted copies, rewrites and excerpts among template twins, site furniture and "
+        "unrelated filler; `beat`, grammar wire reports, a third of them in reuse families and the rest same-beat "
+        "reports (the same frames with other figures). `copytrace lexical` stops at candidates + clusters, like the "
+        "MinHash tools; `copytrace full` is the default scan (LSH + neighbours, every candidate judged, report and "
+        "views). Hours per 1M: the largest of the linear projections over both corpora and both sizes:",
         "",
-        "| articles | tool | seconds | articles/s | peak MB | pair precision | pair recall | ARI | hours per 1M |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| corpus | articles | tool | seconds | articles/s | peak MB | pair precision | pair recall | ARI | hours per 1M |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     hours = result.get("hours_per_million", {})
-    for size, entry in result.get("sizes", {}).items():
-        for row in entry.get("rows", []):
-            lines.append(
-                f"| {int(size):,} | {row['tool']} | {_fmt(row.get('seconds'))} | {_fmt(row.get('docs_per_s'))} | "
-                f"{_fmt(row.get('peak_mb'))} | {_fmt(row.get('precision'))} | {_fmt(row.get('recall'))} | "
-                f"{_fmt(row.get('ari'))} | {_fmt(hours.get(row['tool'])) if size == max(result['sizes'], key=int) else ''} |"
-            )
+    corpora = result.get("corpora") or {"bbc": result.get("sizes", {})}
+    last = list(corpora)[-1]
+    for kind, sizes in corpora.items():
+        for size, entry in sizes.items():
+            for row in entry.get("rows", []):
+                shown = kind == last and size == max(sizes, key=int)
+                lines.append(
+                    f"| {kind} | {int(size):,} | {row['tool']} | {_fmt(row.get('seconds'))} | {_fmt(row.get('docs_per_s'))} | "
+                    f"{_fmt(row.get('peak_mb'))} | {_fmt(row.get('precision'))} | {_fmt(row.get('recall'))} | "
+                    f"{_fmt(row.get('ari'))} | {_fmt(hours.get(row['tool'])) if shown else ''} |"
+                )
     lines.append("")
-    for size, entry in result.get("sizes", {}).items():
-        if entry.get("ratios"):
-            lines.append(f"- ratios at {int(size):,} articles: "
-                         + "; ".join(f"{k} {_fmt(v)}" for k, v in entry["ratios"].items()))
+    for kind, sizes in corpora.items():
+        for size, entry in sizes.items():
+            if entry.get("ratios"):
+                lines.append(f"- ratios, {kind} at {int(size):,} articles: "
+                             + "; ".join(f"{k} {_fmt(v)}" for k, v in entry["ratios"].items()))
     return lines
 
 

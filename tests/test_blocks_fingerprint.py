@@ -83,3 +83,21 @@ def test_a_texts_figures_before_alignment_are_the_figures_the_verdict_compares()
     expected = figures(segment(text).words)
     assert {"4,500", "12.5", "2024", "q3"} <= expected
     assert sorted(text_figures(text).tolist()) == sorted(xxh3_64_intdigest(f.encode()) for f in expected)
+
+
+def test_template_pairs_are_found_alike_one_pair_at_a_time_and_all_at_once():
+    """The local scan checks millions of candidates at once (filed_twice_many); it must say what
+    filed_twice says of each pair, whatever the figures' overlap, and skip reports without any."""
+    from copytrace.corpus.fingerprint_stage import filed_twice, filed_twice_many
+
+    rng = np.random.default_rng(0)
+    pool = rng.integers(0, 2**63, size=40, dtype=np.uint64)  # few figures: overlaps of every size
+    figures = {p: np.unique(rng.choice(pool, size=rng.integers(1, 9), replace=False)) for p in range(0, 300, 2)}
+    pairs = np.sort(rng.integers(0, 300, size=(5_000, 2)), axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    one_by_one = np.array([a in figures and b in figures and filed_twice(figures[a], figures[b])
+                           for a, b in pairs.tolist()])
+    at_once = filed_twice_many(pairs, figures, chunk=700)
+    assert one_by_one.any() and (~one_by_one).any()
+    assert (at_once == one_by_one).all()
+    assert not filed_twice_many(pairs, {}).any()

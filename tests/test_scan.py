@@ -143,16 +143,19 @@ def test_candidate_sources_switch_off(tmp_path):
 def test_candidates_sharing_too_few_shingles_are_not_aligned_unless_the_threshold_allows():
     import numpy as np
 
-    from copytrace.corpus.scan import ALIGN_JACCARD, _worth_aligning
+    from copytrace.corpus.scan import ALIGN_JACCARD, _merge, _via, _worth_aligning
 
-    pairs = np.array([[0, 1], [0, 2], [1, 2], [2, 3], [3, 4]])
-    via = ["lsh", "ann", "ann", "lsh+ann", "lsh+anchor"]
+    found = {"lsh": np.array([[0, 1], [2, 3], [3, 4]]), "anchor": np.array([[3, 4]]),
+             "ann": np.array([[2, 3], [0, 2], [1, 2]])}
+    pairs, flags = _merge(found)
+    assert pairs.tolist() == [[0, 1], [0, 2], [1, 2], [2, 3], [3, 4]]
+    assert _via(flags) == ["lsh", "ann", "ann", "lsh+ann", "lsh+anchor"]
     jaccard = np.array([0.5, 0.0, ALIGN_JACCARD, ALIGN_JACCARD / 2, 0.0])
-    kept, kept_via = _worth_aligning(pairs, via, jaccard, threshold=0.5)
+    kept, kept_flags = _worth_aligning(pairs, flags, jaccard, threshold=0.5)
     # A pair sharing rare passages is compared however small its Jaccard (a copy inside a long article).
-    assert kept.tolist() == [[0, 1], [1, 2], [3, 4]] and kept_via == ["lsh", "ann", "lsh+anchor"]
+    assert kept.tolist() == [[0, 1], [1, 2], [3, 4]] and _via(kept_flags) == ["lsh", "ann", "lsh+anchor"]
     # Below the verdict's own bar the user asks for every candidate: every one is compared.
-    assert len(_worth_aligning(pairs, via, jaccard, threshold=0.3)[0]) == 5
+    assert len(_worth_aligning(pairs, flags, jaccard, threshold=0.3)[0]) == 5
 
 
 def test_unreadable_corpus_is_an_input_error(tmp_path):

@@ -72,8 +72,14 @@ def _window_hashes(h: np.ndarray) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=8)
 def _read(text: str):
-    """Shingle hashes, word spans, which words are figures (digits), and the word hashes."""
+    """Shingle hashes, word spans, which words are figures (digits), and the word hashes.
+
+    Cached: a scan asks for one text's anchors, whether it is templated and its
+    common spans one after another, and each would read it again. The arrays
+    are shared, so no caller may change them.
+    """
     found = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
     words = [(s, e) for s, e, _ in found]
     figure = np.fromiter((w[0].isdigit() for _, _, w in found), dtype=bool, count=len(found))

@@ -42,14 +42,14 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .fingerprint_stage import filed_twice
+from .fingerprint_stage import filed_twice_many
 from ..blocks.candidates import anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from ..blocks.cluster import clusters as find_clusters
 from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
-from .steps import (ALIGN_JACCARD, OUTPUTS, THRESHOLD, ScanResult, candidate_result, common_settings,
+from .steps import (ALIGN_JACCARD, OUTPUTS, SOURCES, THRESHOLD, ScanResult, candidate_result, common_settings,
                     fingerprint_settings,
                     edges_by_cluster, pair_records, paired_if, publish, representatives, semantic_on, write_outputs,
                     write_views)
@@ -187,14 +187,16 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
             found["anchor"] = anchor_pairs(*anchors)
     if semantic:
         found["ann"] = neighbour_pairs(vec.astype(np.float32))
-    pairs, via = _merge(found)
-    n_candidates = len(pairs)
-    n_templates = 0
-    if align and figures:
-        pairs, via, n_templates = _not_filed_twice(pairs, via, figures)
+    pairs, flags = _merge(found)
+    n_candidates, n_templates = len(pairs), 0
+    if align:
+        # One template filed twice: its verdict is known before alignment (fingerprint_stage.filed_twice).
+        template = filed_twice_many(pairs, figures)
+        pairs, flags, n_templates = pairs[~template], flags[~template], int(template.sum())
     pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
     if align:
-        pairs, via = _worth_aligning(pairs, via, _jaccard(pairs, sig, reps), threshold)
+        pairs, flags = _worth_aligning(pairs, flags, _jaccard(pairs, sig, reps), threshold)
+    via = _via(flags)
     seconds["candidates"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -225,7 +227,8 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     candidates = {k: int(len(v)) for k, v in found.items()} | {"total": int(n_candidates), "template": n_templates,
                                                                  "aligned": int(len(pairs)) if align else 0}
     shown = reported_pairs(records, cluster_rows, published=published)
-    views = write_views(out / "views.tmp", shown, _spooled(work / "docs.parquet", meta, shown), paraphrase and align)
+    views = write_views(out / "views.tmp", shown, _spooled(work / "docs.parquet", meta, shown), paraphrase and align,
+                        runner.imap)
     write_report(out / "report.html.tmp", records, cluster_rows, meta.outlet_of(), n_docs=n,
                  n_rejects=n_rejects, n_errors=n_errors, candidates=candidates, seconds=seconds, views=views,
                  published=published, titles=dict(zip(meta.ids, meta.titles)))
@@ -266,16 +269,23 @@ def _read(source: Path, work: Path, progress: bool) -> tuple[_Meta, int]:
     return meta, rejects
 
 
-def _merge(found: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
-    """Union of the candidate sources, each pair labelled with every source that found it."""
-    seen: dict[tuple[int, int], list[str]] = {}
-    for name, pairs in found.items():
-        for a, b in pairs.tolist():
-            seen.setdefault((a, b), []).append(name)
-    if not seen:
-        return np.zeros((0, 2), dtype=np.int64), []
-    keys = sorted(seen)
-    return np.asarray(keys, dtype=np.int64), ["+".join(seen[k]) for k in keys]
+def _merge(found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Union of the candidate sources, sorted: each pair and a bit per source that found it (``SOURCES``)."""
+    parts = [(pairs, 1 << SOURCES.index(name)) for name, pairs in found.items() if len(pairs)]
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    pairs = np.concatenate([p for p, _ in parts]).astype(np.int64)
+    bits = np.concatenate([np.full(len(p), bit, dtype=np.uint8) for p, bit in parts])
+    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    flags = np.zeros(len(unique), dtype=np.uint8)
+    np.bitwise_or.at(flags, inverse.ravel(), bits)
+    return unique, flags
+
+
+def _via(flags: np.ndarray) -> list[str]:
+    """The sources of each pair by name, ``"lsh+ann"``."""
+    names = ["+".join(s for k, s in enumerate(SOURCES) if f >> k & 1) for f in range(1 << len(SOURCES))]
+    return [names[f] for f in flags.tolist()]
 
 
 def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndarray) -> list[dict]:
@@ -286,20 +296,7 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
     return [candidate_result(a, b, v, j) for (a, b), v, j in zip(pairs.tolist(), via, est) if paired_if(v, j)]
 
 
-def _not_filed_twice(pairs: np.ndarray, via: list[str], figures: dict[int, np.ndarray]) -> tuple[np.ndarray, list[str], int]:
-    """The candidates (positions) that are not one template filed twice (:func:`filed_twice`), and how many were.
-
-    Such a pair's verdict is known before alignment, and in a wire corpus of
-    same-beat reports nine candidates in ten are such pairs.
-    """
-    both = [k for k, (a, b) in enumerate(pairs.tolist()) if a in figures and b in figures]
-    drop = np.zeros(len(pairs), dtype=bool)
-    for k in both:
-        drop[k] = filed_twice(figures[int(pairs[k, 0])], figures[int(pairs[k, 1])])
-    return pairs[~drop], [v for v, d in zip(via, drop) if not d], int(drop.sum())
-
-
-def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, list[str]]:
+def _worth_aligning(pairs: np.ndarray, flags: np.ndarray, jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """Candidates that could reach ``threshold``: those sharing enough shingles to hold verbatim passages.
 
     Planted 10k / 100k corpora: requiring a MinHash estimate of shingle
@@ -315,10 +312,10 @@ def _worth_aligning(pairs: np.ndarray, via: list[str], jaccard: np.ndarray, thre
     into a much longer article are a small share of either's shingles.
     """
     if not len(pairs) or threshold < THRESHOLD:
-        return pairs, via
+        return pairs, flags
     # Pairs sharing rare passages hold verbatim evidence whatever their Jaccard.
-    keep = (jaccard >= ALIGN_JACCARD) | np.array(["anchor" in v for v in via], dtype=bool)
-    return pairs[keep], [v for v, k in zip(via, keep) if k]
+    keep = (jaccard >= ALIGN_JACCARD) | (flags & (1 << SOURCES.index("anchor")) > 0)
+    return pairs[keep], flags[keep]
 
 
 def _jaccard(pairs: np.ndarray, sig: np.ndarray, reps: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from tqdm import tqdm
 
@@ -21,6 +21,7 @@ from ..blocks.provenance import Edge, orient
 from ..document import Document
 from ..errors import InputError
 
+SOURCES = ("lsh", "anchor", "ann")  # candidate sources, in the order a pair's ``via`` names them
 THRESHOLD = 0.5  # P(derived) below which a pair is not reuse: the verdict's own "non"
 OUTPUTS = ("pairs.jsonl", "pairs.parquet", "clusters.jsonl", "clusters.parquet", "rejects.jsonl",
            "errors.jsonl", "report.html")
@@ -224,17 +225,31 @@ def write_outputs(out: Path, records: list[dict], cluster_rows: Iterable[dict], 
     return count
 
 
-def write_views(target: Path, shown: list[tuple[str, str]], docs: Mapping[str, Document], paraphrase: bool) -> dict:
-    """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``."""
+def write_views(target: Path, shown: list[tuple[str, str]], docs: Mapping[str, Document], paraphrase: bool,
+                mapper: Callable = map) -> dict:
+    """The side-by-side page of each pair the report lists, for its links: ``{(a, b): "views/N.html"}``.
+
+    ``mapper`` is an ordered ``map``: the local engine passes its pool's, whose
+    workers already hold the sentence model (loading it in the driver took 6 s).
+    """
+    target.mkdir()
+    links = {}
+    jobs = ((docs[a], docs[b], paraphrase) for a, b in shown)
+    pages = mapper(view_page, jobs)
+    for k, ((a, b), page) in enumerate(tqdm(zip(shown, pages), desc="views", unit="pair", total=len(shown),
+                                            disable=not shown)):
+        (target / f"{k}.html").write_text(page, encoding="utf-8")
+        links[(a, b)] = f"views/{k}.html"
+    return links
+
+
+def view_page(job: tuple[Document, Document, bool]) -> str:
+    """The side-by-side HTML page of one pair: ``(a, b, paraphrase)``."""
     from ..pipeline import compare
     from ..render.html import render_html
 
-    target.mkdir()
-    links = {}
-    for k, (a, b) in enumerate(tqdm(shown, desc="views", unit="pair", disable=not shown)):
-        (target / f"{k}.html").write_text(render_html(compare(docs[a], docs[b], paraphrase=paraphrase)), encoding="utf-8")
-        links[(a, b)] = f"views/{k}.html"
-    return links
+    a, b, paraphrase = job
+    return render_html(compare(a, b, paraphrase=paraphrase))
 
 
 def publish(out: Path, names: list[str]) -> None:

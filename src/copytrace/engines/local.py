@@ -118,6 +118,10 @@ class LocalEngine:
                 bar.update(1)
                 yield from results
 
+    def imap(self, fn, items):
+        """``map`` on the workers, in order (``fn`` a module-level function)."""
+        return self._pool_().imap(fn, items)
+
     def close(self, *, abort: bool = False) -> None:
         if self._pool is not None:
             if abort:

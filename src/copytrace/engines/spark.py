@@ -49,12 +49,12 @@ from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, j
                            record, where)
 from ..corpus.align import align_task, make_task
 from ..corpus.spool import to_document
+from ..corpus.steps import SOURCES
 from ..corpus.fingerprint_stage import filed_twice, fingerprint_batch
 from ..errors import InputError
 
 BATCH = 500
 ROW_LINE_BITS = 40  # a spool row is (file number << 40) + line: read order, without numbering the corpus
-SOURCES = ("lsh", "anchor", "ann")  # candidate sources in the order a pair's ``via`` names them
 SPLIT_BYTES = 64 << 20  # an uncompressed JSONL file this large is read in splits by Spark's text reader
 SPLIT_MAX: int | None = None  # bytes per split (Hadoop's default when None); tests set it to force many splits
 LATE = 1 << 62
