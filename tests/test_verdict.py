@@ -203,3 +203,23 @@ def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
     assert figures_kept(a, b) == 1.0
     assert figures_kept(a, c) == 1 / 3
     assert figures_kept(a, segment("No figures here.")) is None
+
+
+def test_the_tree_ensemble_walked_all_at_once_gives_each_trees_own_leaf():
+    """Trees.logit walks every tree at once on padded arrays; it must add the same leaves, in the
+    same order, as walking each tree node by node."""
+    import random
+
+    model = load_model()
+    rng = random.Random(0)
+    for head in (model.derived, model.wholly):
+        n = len(head.monotone)
+        for _ in range(300):
+            x = np.array([rng.choice([0.0, 1.0, rng.random(), rng.random() * 40]) for _ in range(n)])
+            total = head.base
+            for t in head.trees:
+                node = 0
+                while t["feature"][node] >= 0:
+                    node = t["left"][node] if x[t["feature"][node]] <= t["threshold"][node] else t["right"][node]
+                total += t["value"][node]
+            assert head.logit(x) == total

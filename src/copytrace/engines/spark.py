@@ -349,10 +349,14 @@ class SparkEngine:
                 .filter(lambda kv: kv[1] >= MIN_ANCHORS).keys())
 
     def _ann(self):
+        from pyspark.sql import functions as F
+
         bits = hyperplane_bits(self.n_kept)
-        total, count = self.fp.select("vec").rdd.mapPartitions(_vector_sum).treeReduce(lambda x, y: (x[0] + y[0], x[1] + y[1]))
+        # Templated reports stay out, as in the local scan (corpus.scan._neighbours).
+        plain = self.fp.filter(F.col("figures").isNull() | (F.length("figures") == 0))
+        total, count = plain.select("vec").rdd.mapPartitions(_vector_sum).treeReduce(lambda x, y: (x[0] + y[0], x[1] + y[1]))
         center = (total / max(1, count)).astype(np.float32)  # the corpus's mean vector: 256 numbers
-        return (self.fp.select("row", "vec").rdd.map(tuple).mapPartitions(lambda it: _hyperplane_partition(it, bits, center))
+        return (plain.select("row", "vec").rdd.map(tuple).mapPartitions(lambda it: _hyperplane_partition(it, bits, center))
                 .groupByKey(self._parts(self.n_kept)).flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
