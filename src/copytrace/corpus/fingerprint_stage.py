@@ -6,6 +6,7 @@ passages (anchors) and template figures come back with the signatures.
 """
 from __future__ import annotations
 
+import re
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..segment import TOKEN, normalise
 from ..verdict import CORPUS_FIGURES_KEPT
 
 NO_FIGURES = np.zeros(0, dtype=np.uint64)
+_DIGIT = re.compile(r"\d")
 
 
 def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool = True,
@@ -45,7 +47,9 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
 
 def text_figures(text: str) -> np.ndarray:
     """The text's figures as sorted 64-bit hashes: what :func:`copytrace.analyse.evidence.figures_kept` compares."""
-    found = figures(normalise(m.group()) for m in TOKEN.finditer(text))
+    # Only a word with a digit, or with a character folding could make one ("km²"), is normalised.
+    found = figures(normalise(w) for w in (m.group() for m in TOKEN.finditer(text))
+                    if not w.isascii() or _DIGIT.search(w))
     return np.unique(np.fromiter((xxh3_64_intdigest(f.encode("utf-8", "surrogatepass")) for f in found),
                                  dtype=np.uint64, count=len(found)))
 
