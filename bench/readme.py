@@ -83,6 +83,12 @@ SPEED_ROWS = {
     "scan": [
         ("target_full_hours_per_million", "target: full scan of 1M articles on 2 cores (h)"),
     ],
+    "scan_memory": [
+        ("corpus", "corpus"),
+        ("by_size.*.peak_mb", "default scan, peak memory at {n} articles (MB, process tree)"),
+        ("growth_mb_per_100k", "… growth per 100k articles (MB)"),
+        ("target_mb_at_300k", "target at 300,000 articles (MB)"),
+    ],
     "load": [
         ("compare.req_per_s", "HTTP POST /compare, 8 concurrent (req/s)"),
         ("compare.p95_ms", "HTTP POST /compare p95 (ms)"),

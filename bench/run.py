@@ -26,7 +26,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results.json"
-BENCHES = ("compare", "scan", "scan_quality", "index", "load", "long_text")
+BENCHES = ("compare", "scan", "scan_quality", "scan_memory", "index", "load", "long_text")
 
 
 def machine() -> dict:
