@@ -63,3 +63,21 @@ def test_neighbours_find_rewrites(planted):
     assert recall(pairs, truth["near"]) >= 0.95
     assert recall(pairs, truth["rewrite"]) >= 0.8
     assert len(pairs) < 10 * len(texts)
+
+
+def test_lsh_pairs_are_every_pair_of_every_bucket_that_is_not_oversized():
+    """lsh_pairs makes all buckets' pairs at once in NumPy; they must be the pairs bucket_pairs
+    gives for each bucket (buckets of every size, some over the cap), deduplicated and sorted."""
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 6, size=(400, 128), dtype=np.uint32)  # few values: buckets of many sizes
+    sig[:150] = rng.integers(0, 2, size=(150, 128), dtype=np.uint32)  # some buckets past the cap
+    keys = band_keys(sig)
+    buckets: dict[int, list[int]] = {}
+    for doc, row in enumerate(keys.tolist()):
+        for key in row:
+            buckets.setdefault(key, []).append(doc)
+    expected = sorted({p for members in buckets.values() for p in bucket_pairs(members, 20)})
+    got = lsh_pairs(sig, max_bucket=20)
+    assert len(expected) > 100 and any(len(m) > 20 for m in buckets.values())
+    assert [tuple(p) for p in got.tolist()] == expected
+    assert lsh_pairs(sig[:1]).shape == (0, 2)

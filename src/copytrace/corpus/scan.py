@@ -295,8 +295,10 @@ def _neighbours(vec: np.ndarray, templated: Mapping[int, np.ndarray]) -> np.ndar
     """
     plain = np.ones(len(vec), dtype=bool)
     plain[list(templated)] = False
+    if plain.all():  # no copy: the index reads the float16 vectors as they are (an f32 copy: 1 KB an article)
+        return neighbour_pairs(vec)
     rows = np.flatnonzero(plain)
-    found = neighbour_pairs(vec[rows].astype(np.float32))
+    found = neighbour_pairs(vec[rows])
     return rows[found] if len(found) else found
 
 
