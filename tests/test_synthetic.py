@@ -285,3 +285,32 @@ def test_sources_repeating_a_passage_of_another_are_dropped():
     kept = [s["id"] for s in distinct(articles[:5] + [follow_up])]
     assert kept == [s["id"] for s in articles[:5]]
     assert [s["id"] for s in distinct(articles)] == [s["id"] for s in articles]
+
+
+def test_cluster_scores_counted_without_listing_pairs_equal_the_listed_ones():
+    """bench/scan.py scores a tool's clusters by counting (score_clusters); it must give what
+    score gives for every pair inside those clusters, on clusters right, wrong and mixed."""
+    import itertools
+    import random
+
+    from synthetic.generate import generate_wire, score, score_clusters
+
+    corpus = generate_wire(600, seed=2)
+    rng = random.Random(0)
+    ids = [r["id"] for r in corpus.records]
+    rng.shuffle(ids)
+    # A few true families whole, one merged with strangers, and random clusters of every size.
+    found = [list(c) for c in corpus.clusters[:20] if len(c) > 1]
+    found.append(list(corpus.clusters[21]) + ids[:30])
+    taken = {m for c in found for m in c}
+    rest = [m for m in ids if m not in taken]
+    while rest:
+        k = rng.randint(1, 12)
+        found.append(rest[:k])
+        rest = rest[k:]
+    pairs = [p for c in found for p in itertools.combinations(c, 2)]
+    listed, counted = score(pairs, found, corpus), score_clusters(found, corpus)
+    assert 0 < listed["precision"] < 1 and 0 < listed["recall"] < 1
+    for key in ("precision", "recall", "ari", "found_pairs", "planted_pairs"):
+        assert counted[key] == pytest.approx(listed[key]), key
+    assert counted["recall_by_kind"] == pytest.approx(listed["recall_by_kind"])
