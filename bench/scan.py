@@ -60,6 +60,7 @@ TD_VENV = Path("/tmp/tdvenv")
 CORPORA = ("bbc", "beat")
 TD_PACKAGE = "text-dedup==0.4.0"
 PY = sys.executable
+TOOL_TIMEOUT = 1800  # seconds one tool may take on one corpus
 
 
 # --- measuring ---------------------------------------------------------------------
@@ -85,8 +86,33 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict | None = None, parse: bool = True) -> dict:
-    """Run ``cmd``; wall time, peak tree RSS, and the JSON its last stdout line holds."""
+def _kill_tree(root: int) -> None:
+    import signal
+
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    stack, found = [root], []
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    for pid in reversed(found):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def measure(cmd: list[str], env: dict | None = None, parse: bool = True, timeout: float = TOOL_TIMEOUT) -> dict:
+    """Run ``cmd``; wall time, peak tree RSS, and the JSON its last stdout line holds.
+
+    A run past ``timeout`` seconds is stopped and reported as an error."""
     # Files, not pipes: a child blocked on a full pipe would never finish.
     with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
         start = time.perf_counter()
@@ -94,6 +120,10 @@ def measure(cmd: list[str], env: dict | None = None, parse: bool = True) -> dict
         peak = 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss(proc.pid))
+            if time.perf_counter() - start > timeout:
+                _kill_tree(proc.pid)
+                proc.wait()
+                return {"error": f"stopped after {timeout:.0f} s"}
             time.sleep(0.25)
         seconds = time.perf_counter() - start
         out_f.seek(0)
@@ -117,40 +147,61 @@ print(json.dumps({"clusters": [c for c in clusters if len(c) > 1], "pairs": r.pa
                   "candidates": r.candidates, "stages": r.seconds}))
 """
 
-DATASKETCH = """
+# The MinHash tools' scripts join what each query returns into clusters as they go (union-find),
+# and print the clusters: on the same-beat corpus a query returns thousands of reports, and
+# the edges themselves would not fit in memory. The union-find costs a microsecond a hit.
+UNION_FIND = """
+parent = {}
+def find(x):
+    while parent.setdefault(x, x) != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+def union(a, b):
+    ra, rb = find(a), find(b)
+    if ra != rb:
+        parent[ra] = rb
+def clusters(ids):
+    groups = {}
+    for x in ids:
+        groups.setdefault(find(x), []).append(x)
+    return [g for g in groups.values() if len(g) > 1]
+"""
+
+DATASKETCH = UNION_FIND + """
 import gzip, json, re, sys
 from datasketch import MinHash, MinHashLSH
 WORD = re.compile(r"[^\\W_]+")
 lsh = MinHashLSH(threshold=0.3, num_perm=128)
-ids, edges = [], []
+ids = []
 for line in gzip.open(sys.argv[1], "rt"):
     r = json.loads(line)
     w = WORD.findall(r["text"].casefold())
     m = MinHash(num_perm=128)
     m.update_batch([" ".join(w[i:i+3]).encode() for i in range(max(1, len(w) - 2))])
     for other in lsh.query(m):
-        edges.append((other, r["id"]))
+        union(other, r["id"])
     lsh.insert(r["id"], m)
     ids.append(r["id"])
-print(json.dumps({"ids": ids, "edges": edges}))
+print(json.dumps({"clusters": clusters(ids)}))
 """
 
-RENSA = """
+RENSA = UNION_FIND + """
 import gzip, json, re, sys
 from rensa import RMinHash, RMinHashLSH
 WORD = re.compile(r"[^\\W_]+")
 lsh = RMinHashLSH(threshold=0.3, num_perm=128, num_bands=32)  # bands must divide 128
-ids, edges = [], []
+ids = []
 for n, line in enumerate(gzip.open(sys.argv[1], "rt")):
     r = json.loads(line)
     w = WORD.findall(r["text"].casefold())
     m = RMinHash(num_perm=128, seed=1)
     m.update([" ".join(w[i:i+3]) for i in range(max(1, len(w) - 2))])
     for other in lsh.query(m):
-        edges.append((ids[other], r["id"]))
+        union(ids[other], r["id"])
     lsh.insert(n, m)
     ids.append(r["id"])
-print(json.dumps({"ids": ids, "edges": edges}))
+print(json.dumps({"clusters": clusters(ids)}))
 """
 
 TEXT_DEDUP_CLUSTERS = """
@@ -199,12 +250,6 @@ def run_text_dedup(corpus: Path, work: Path) -> dict:
 
 # --- scoring ------------------------------------------------------------------------
 
-def clusters_from_edges(ids: list[str], edges: list) -> list[list[str]]:
-    from copytrace.blocks.cluster import clusters
-
-    return [c for c in clusters(ids, [tuple(e) for e in edges]) if len(c) > 1]
-
-
 def quality(found_clusters: list[list[str]], truth) -> dict:
     """Precision / recall of the pairs implied by the clusters, and ARI (counted, not listed:
     a MinHash tool's cluster of same-beat reports holds millions of pairs)."""
@@ -243,9 +288,7 @@ def run_size(kind: str, n: int, work: Path) -> list[dict]:
         if "error" in got:
             row["error"] = got["error"]
         else:
-            clusters = got.get("clusters")
-            if clusters is None:
-                clusters = clusters_from_edges(got["ids"], got["edges"])
+            clusters = got["clusters"]
             row.update(seconds=round(got["seconds"], 2), peak_mb=round(got["peak_mb"]),
                        docs_per_s=round(len(corpus.records) / got["seconds"]), **quality(clusters, corpus))
             for key in ("stages", "candidates"):
