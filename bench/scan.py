@@ -337,8 +337,8 @@ def project(corpora: dict) -> dict:
     return out
 
 
-def run(quick: bool = False) -> dict:
-    sizes = [2_000] if quick else [10_000, 100_000]
+def run(quick: bool = False, sizes: list[int] | None = None) -> dict:
+    sizes = sizes or ([2_000] if quick else [10_000, 100_000])
     with tempfile.TemporaryDirectory(prefix="bench-scan-") as tmp:
         work = Path(tmp)
         corpora: dict[str, dict] = {}
@@ -377,9 +377,10 @@ def table(result: dict) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2k articles only")
+    parser.add_argument("--sizes", type=int, nargs="+", help="corpus sizes to run (default 10000 100000)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
-    result = run(quick=args.quick)
+    result = run(quick=args.quick, sizes=args.sizes)
     print(table(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
