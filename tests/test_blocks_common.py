@@ -113,3 +113,26 @@ def test_reports_filling_one_frame_with_other_figures_are_templated_a_syndicated
     bar = template_threshold(sketch.n_docs)
     assert sum(sketch.templated(r, bar) for r in reports) >= 0.9 * len(reports)
     assert not sketch.templated(syndicated[0], bar)
+
+
+def test_reading_the_folded_text_at_once_finds_the_words_one_by_one_would():
+    """The common-text counts read a text's words with one regex pass over its case-folded
+    form; the words, and their order, must be those folded one by one (every key of the
+    sketch depends on them), whatever the characters: sharp s, dotted I, the Greek
+    ypogegrammeni (a mark that folds into a letter), accents, digits."""
+    import unicodedata
+
+    from xxhash import xxh3_64_intdigest
+
+    from copytrace.blocks.common import _WORD, _read, _word_spans
+
+    marks = "".join(chr(c) for c in range(0x300, 0x370))
+    letters = "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isalnum())
+    texts = ["Sign up for our newsletter. Rockets hit the base on Thursday, 4 May 2024.", "Straße İstanbul ΣΊΣΥΦΟΣ ᾳ a\u0345b 12,5 km² Ǆemal", f"x{marks}y {letters} 3{marks}4",
+             unicodedata.normalize("NFD", "Café naïve déjà vu in Zürich on 4 May")]
+    for text in texts:
+        words = [w.casefold() for w in _WORD.findall(text)]
+        hashes, figure, h = _read(text)
+        assert h.tolist() == [xxh3_64_intdigest(w.encode()) for w in words]
+        assert figure.tolist() == [w[0].isdigit() for w in words]
+        assert len(_word_spans(text)) == len(words)

@@ -57,10 +57,9 @@ def template_threshold(n_docs: int) -> int:
     return max(MIN_TEMPLATE_DOCS, int(TEMPLATE_SHARE * n_docs))
 
 
-def _shingles(text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """A 64-bit hash per run of SHINGLE words, and each word's character span."""
-    hashes, words, _, _ = _read(text)
-    return hashes, words
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """Each word's character span (the words of :func:`_read`, in order)."""
+    return [m.span() for m in _WORD.finditer(text)]
 
 
 def _window_hashes(h: np.ndarray) -> np.ndarray:
@@ -74,26 +73,32 @@ def _window_hashes(h: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _read(text: str):
-    """Shingle hashes, word spans, which words are figures (digits), and the word hashes.
+    """Shingle hashes, which words are figures (digits), and the word hashes.
 
     Cached: a scan asks for one text's anchors, whether it is templated and its
     common spans one after another, and each would read it again. The arrays
     are shared, so no caller may change them.
     """
-    found = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
-    words = [(s, e) for s, e, _ in found]
-    figure = np.fromiter((w[0].isdigit() for _, _, w in found), dtype=bool, count=len(found))
-    h = np.fromiter((xxh3_64_intdigest(w.encode()) for _, _, w in found), dtype=np.uint64, count=len(found))
-    if len(found) < SHINGLE:
-        return np.zeros(0, dtype=np.uint64), words, figure, h
-    return _window_hashes(h), words, figure, h
+    folded = text.casefold()
+    # One regex pass over the folded text gives each word folded, when folding kept the
+    # length (nearly every text; "ß" and "İ" grow) and no character changed from a mark to a
+    # letter (of every code point only U+0345 does); a match object a word cost 2 ms an article.
+    if len(folded) == len(text) and "\u0345" not in text:
+        words = _WORD.findall(folded)
+    else:
+        words = [w.casefold() for w in _WORD.findall(text)]
+    figure = np.fromiter((w[0].isdigit() for w in words), dtype=bool, count=len(words))
+    h = np.fromiter((xxh3_64_intdigest(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    if len(words) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64), figure, h
+    return _window_hashes(h), figure, h
 
 
 def _frames(text: str, read=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each run of SHINGLE words that holds a figure: its hash, its hash with every figure
     masked (the frame a wire service fills with new figures each week) and its first word;
     and which words are figures."""
-    hashes, _, figure, h = read if read is not None else _read(text)
+    hashes, figure, h = read if read is not None else _read(text)
     if not len(hashes) or not figure.any():
         return hashes[:0], hashes[:0], np.zeros(0, dtype=np.int64), figure
     masked = np.where(figure, np.uint64(_FIGURE), h)
@@ -193,19 +198,20 @@ class CommonText:
         other then shows up as shared anchors however long either document
         is (see :func:`copytrace.blocks.candidates.anchor_pairs`).
         """
-        hashes, _ = _shingles(text)
+        hashes = _read(text)[0]
         hashes = np.unique(hashes[(hashes >> np.uint64(40)) % np.uint64(ANCHOR_SAMPLE) == 0])
         df = self.frequency(hashes)
         return hashes[(df >= 2) & (df <= ANCHOR_MAX_DF)]
 
     def spans(self, text: str, threshold: int) -> list[Span]:
         """Stretches of ``text`` made of common shingles, at least ``MIN_RUN`` words long."""
-        hashes, words = _shingles(text)
+        hashes = _read(text)[0]
         if not len(hashes):
             return []
         common = self.frequency(hashes) >= threshold
         if not common.any():
             return []
+        words = _word_spans(text)
         covered = np.zeros(len(words), dtype=np.int32)
         for i in np.flatnonzero(common):
             covered[i] += 1
