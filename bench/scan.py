@@ -65,8 +65,9 @@ TOOL_TIMEOUT = 1800  # seconds one tool may take on one corpus
 
 # --- measuring ---------------------------------------------------------------------
 
-def _tree_rss(root: int) -> int:
-    parents: dict[int, int] = {}
+def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Every process's children and resident bytes, from /proc."""
+    children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -74,35 +75,32 @@ def _tree_rss(root: int) -> int:
         try:
             with open(f"/proc/{entry}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            parents[int(entry)] = int(fields[1])
+            children.setdefault(int(fields[1]), []).append(int(entry))
             rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root]
+    return children, rss
+
+
+def _tree(root: int, children: dict[int, list[int]]) -> list[int]:
+    """``root`` and all its descendants, parents first."""
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(c for c, p in parents.items() if p == pid)
-    return total
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _tree_rss(root: int) -> int:
+    children, rss = _processes()
+    return sum(rss.get(pid, 0) for pid in _tree(root, children))
 
 
 def _kill_tree(root: int) -> None:
     import signal
 
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    stack, found = [root], []
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    for pid in reversed(found):
+    for pid in reversed(_tree(root, _processes()[0])):
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from .types import Span
 
@@ -53,36 +53,26 @@ class Segmented:
         """The token indices inside sentence ``index``."""
         return self._token_ranges[index]
 
-    @property
+    # Cached per instance (cached_property writes the instance's __dict__, which a frozen
+    # dataclass allows): the scan asks for these once per pair, the text is fixed.
+    @cached_property
     def _token_ranges(self) -> list[range]:
-        cached = self.__dict__.get("_ranges")
-        if cached is None:
-            starts = [0] * (len(self.sentences) + 1)
-            for s in self.sentence_of:
-                starts[s + 1] += 1
-            for i in range(len(self.sentences)):
-                starts[i + 1] += starts[i]
-            cached = [range(starts[i], starts[i + 1]) for i in range(len(self.sentences))]
-            object.__setattr__(self, "_ranges", cached)
-        return cached
+        starts = [0] * (len(self.sentences) + 1)
+        for s in self.sentence_of:
+            starts[s + 1] += 1
+        for i in range(len(self.sentences)):
+            starts[i + 1] += starts[i]
+        return [range(starts[i], starts[i + 1]) for i in range(len(self.sentences))]
 
-    @property
+    @cached_property
     def token_starts(self) -> list[int]:
         """Start offset of each word, ascending: bisect it to find words in a span."""
-        cached = self.__dict__.get("_starts")
-        if cached is None:
-            cached = [t.start for t in self.tokens]
-            object.__setattr__(self, "_starts", cached)
-        return cached
+        return [t.start for t in self.tokens]
 
-    @property
+    @cached_property
     def sentence_starts(self) -> list[int]:
         """Start offset of each sentence, ascending: bisect it to find sentences in a span."""
-        cached = self.__dict__.get("_sentence_starts")
-        if cached is None:
-            cached = [s.start for s in self.sentences]
-            object.__setattr__(self, "_sentence_starts", cached)
-        return cached
+        return [s.start for s in self.sentences]
 
     def slice(self, span: Span) -> str:
         return self.text[span.start : span.end]
