@@ -168,3 +168,27 @@ def test_judge_pair_runs_the_model_only_when_it_matters(seeds):
     near_floor = judge_pair(prepare(a), prepare(b, "b"))
     assert near_floor.used_model
     assert not judge_pair(prepare(a), prepare(b, "b"), paraphrase=False).used_model
+
+
+def test_settling_a_pair_with_the_screen_does_not_load_the_transformer(monkeypatch):
+    # The static screen's bound settles most scan pairs; loading the transformer
+    # just to reach it cost each scan worker ~15 s.
+    from copytrace import embed, pipeline
+
+    def no_transformer(name):
+        raise AssertionError(f"the transformer {name} was loaded")
+
+    rooms = []
+    real_room = pipeline._paraphrase_room
+    monkeypatch.setattr(embed, "_encoders", {})
+    monkeypatch.setattr(embed, "_load", no_transformer)
+    monkeypatch.setattr(pipeline, "_paraphrase_room", lambda *args: rooms.append(real_room(*args)) or rooms[-1])
+    council = "The council approved the new budget on Tuesday after a long debate."
+    a = (f"{council} Schools will receive an extra 4 million pounds next year. The mayor said the plan was fair. "
+         "Residents had protested outside the town hall for a week.")
+    b = (f"{council} A spokesman for the fire service declined to comment on staffing levels at the station. "
+         "The weather in the region is expected to turn cold by the weekend, forecasters said. "
+         "Police closed the bridge after a lorry overturned.")
+    j = judge_pair(prepare(a), prepare(b, "b"))
+    assert rooms, "the loose bound settled the pair: the screen was never asked"
+    assert not j.used_model and j.verdict.label != "non"

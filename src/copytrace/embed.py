@@ -192,6 +192,26 @@ def get_encoder(name: str | None = None) -> Encoder:
         return enc
 
 
+def get_screen(name: str | None = None):
+    """The static screen of model ``name`` (see :attr:`Encoder.screen`), without loading the transformer.
+
+    Deciding whether a pair needs the transformer at all must not cost the
+    transformer's load (~15 s per scan worker): an encoder already loaded gives
+    its own screen (a caller may have switched it off); otherwise only the
+    default model has one.
+    """
+    key = name or DEFAULT_MODEL
+    with _lock:
+        enc = _encoders.get(key)
+    if enc is not None:
+        return enc.screen
+    if key != DEFAULT_MODEL:
+        return None
+    from .static import get_static
+
+    return get_static() or None
+
+
 def _load(name: str):
     if name == DEFAULT_MODEL:
         shipped = shipped_model_dir()

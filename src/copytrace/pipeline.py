@@ -216,9 +216,9 @@ def judge_pair(
 
 def _paraphrase_room(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> tuple[float, float]:
     from .align.paraphrase import room
-    from .embed import get_encoder
+    from .embed import get_screen
 
-    return room(a.seg, b.seg, get_encoder(model).screen, covered_a=[p.a for p in verbatim],
+    return room(a.seg, b.seg, get_screen(model), covered_a=[p.a for p in verbatim],
                 covered_b=[p.b for p in verbatim], skip_a=a.skipped, skip_b=b.skipped)
 
 
