@@ -47,3 +47,11 @@ def test_repeated_sentences_get_distinct_offsets():
     text = "Shots were fired. Shots were fired. Nobody was hurt."
     seg = segment(text)
     assert [s.start for s in seg.sentences] == [0, 18, 36]
+
+
+def test_capitalised_words_are_those_grammar_does_not_capitalise():
+    from copytrace.segment import segment
+
+    seg = segment('Officials said Ahmed Khan had left. He told them: "Nobody saw Basra again."')
+    caps = [w for w, c in zip(seg.words, seg.capitalised) if c]
+    assert caps == ["ahmed", "khan", "basra"]  # not "officials"/"he" (sentence start), not "nobody" (quotation)

@@ -57,3 +57,18 @@ def test_a_model_that_cannot_be_distilled_gives_none(monkeypatch, tmp_path, caps
     err = capsys.readouterr().err
     assert "distillation failed" in err
     assert not model_dir("0" * 64).exists()  # nothing half-written
+
+
+def test_a_sentence_has_one_vector_in_any_batch_and_from_the_cache(screen):
+    import numpy as np
+
+    target = "Four militants were killed in the strike on Thursday, officials said."
+    others = ["Rockets hit the base.", "The council approved the budget after a long debate on Tuesday evening."]
+    fresh = StaticEncoder(screen._model, screen.path)  # an empty cache
+    alone = fresh.encode([target])[0]
+    assert len(fresh._cache) == 1
+    in_batch = StaticEncoder(screen._model, screen.path).encode([*others, target, others[0]])
+    assert np.array_equal(in_batch[2], alone)
+    assert np.array_equal(in_batch[0], in_batch[3])
+    assert np.array_equal(fresh.encode([others[1], target])[1], alone)  # one hit, one miss
+    assert fresh.encode([]).shape == (0, screen.dim)

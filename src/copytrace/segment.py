@@ -12,6 +12,7 @@ straightened, accents removed); the spans always point into the text as given.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -73,6 +74,21 @@ class Segmented:
     def sentence_starts(self) -> list[int]:
         """Start offset of each sentence, ascending: bisect it to find sentences in a span."""
         return [s.start for s in self.sentences]
+
+    @cached_property
+    def capitalised(self) -> tuple[bool, ...]:
+        """Per word: capitalised where grammar does not ask for it (a name, most likely).
+
+        Not the first word of a sentence, nor of a quotation.
+        """
+        out = []
+        for i, token in enumerate(self.tokens):
+            if not self.text[token.start].isupper() or i == 0 or self.sentence_of[i - 1] != self.sentence_of[i]:
+                out.append(False)
+                continue
+            before = self.text[self.tokens[i - 1].end : token.start]
+            out.append(not any(c in before for c in "\"“‘:"))
+        return tuple(out)
 
     def slice(self, span: Span) -> str:
         return self.text[span.start : span.end]
@@ -248,17 +264,13 @@ def _absorb_trailing(text: str, spans: list[Span]) -> list[Span]:
 def segment(text: str) -> Segmented:
     """Tokens and sentences of ``text`` with offsets into it."""
     sentences = split_sentences(text)
-    tokens: list[Span] = []
-    words: list[str] = []
-    sentence_of: list[int] = []
-    s = 0
-    for m in TOKEN.finditer(text):
-        start = m.start()
-        while s < len(sentences) - 1 and start >= sentences[s].end:
-            s += 1
-        tokens.append(Span(start, m.end()))
-        words.append(normalise(m.group()))
-        sentence_of.append(s)
+    matches = list(TOKEN.finditer(text))
+    tokens = [Span(m.start(), m.end()) for m in matches]
+    words = [normalise(m.group()) for m in matches]
+    # Each word belongs to the first sentence ending after its start (the last one, past them all).
+    last = max(len(sentences) - 1, 0)
+    ends = [s.end for s in sentences]
+    sentence_of = [min(bisect_right(ends, t.start), last) for t in tokens]
     if not sentences and tokens:
         sentences = [Span(tokens[0].start, tokens[-1].end)]
     return Segmented(text, tuple(tokens), tuple(words), tuple(sentences), tuple(sentence_of))

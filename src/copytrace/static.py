@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -33,6 +34,7 @@ import numpy as np
 from .weights import DEFAULT_SHA256, file_sha256, shipped_model_dir
 
 DIMS = 256
+CACHE_SIZE = 200_000  # sentences; ~200 MB of float32 at 256 dims
 
 _lock = threading.Lock()
 _loaded: dict[Path, "StaticEncoder | None"] = {}
@@ -46,18 +48,31 @@ class StaticEncoder:
         self.path = path
         self.dim = int(model.dim)
         self._encode_lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"StaticEncoder({str(self.path)!r}, dim={self.dim})"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors for ``texts``, shape ``(len(texts), dim)``, float32, L2-normalised."""
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        """Vectors for ``texts``, shape ``(len(texts), dim)``, float32, L2-normalised.
+
+        A sentence's vector is the mean of its tokens' rows, the same in any
+        batch, so it is cached: a scan screens one article against many others.
+        """
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
         with self._encode_lock:  # the model's Rust tokenizer refuses concurrent use ("Already borrowed")
-            vecs = self._model.encode(list(texts), show_progress_bar=False, use_multiprocessing=False)
-        vecs = np.asarray(vecs, dtype=np.float32)
-        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                vecs = np.asarray(self._model.encode(missing, show_progress_bar=False, use_multiprocessing=False),
+                                  dtype=np.float32)
+                vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+                self._cache.update(zip(missing, vecs))
+            for i, text in enumerate(texts):
+                out[i] = self._cache[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return out
 
 
 def cache_dir() -> Path:

@@ -449,12 +449,14 @@ def room(
 
 
 def _open_share(seg: Segmented, sentences: list[int], covered: Sequence[Span], skip: Sequence[Span]) -> float:
-    from ..analyse.coverage import word_mask
+    from ..analyse.coverage import word_array
 
-    done, skipped = word_mask(seg, covered), word_mask(seg, skip)
-    total = sum(1 for k in skipped if not k)
-    open_words = sum(1 for s in sentences for t in seg.sentence_tokens(s) if not done[t] and not skipped[t])
-    return open_words / total if total else 0.0
+    counted = ~word_array(seg, skip)
+    total = int(np.count_nonzero(counted))
+    if not total:
+        return 0.0
+    open_words = counted & ~word_array(seg, covered)
+    return sum(int(np.count_nonzero(open_words[r.start:r.stop])) for r in map(seg.sentence_tokens, sentences)) / total
 
 
 def _eligible(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span]) -> list[int]:

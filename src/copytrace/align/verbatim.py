@@ -24,8 +24,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Sequence
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
+from ..analyse.coverage import word_array
 from ..segment import Segmented
 from ..types import Passage, Span
 
@@ -53,8 +55,8 @@ def align_verbatim(
     usable_b = _usable(b, skip_b)
     seeds = _seeds(a.words, b.words, usable_a, usable_b, seed)
     chains = _chain(seeds)
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+    # Words an earlier (longer) passage took, one byte each: tested for every seed.
+    used_a, used_b = bytearray(len(a.words)), bytearray(len(b.words))
     passages: list[Passage] = []
     for chain in sorted(chains, key=len, reverse=True):
         for piece in _unused_pieces(chain, used_a, used_b, seed):
@@ -63,8 +65,8 @@ def align_verbatim(
             i1, j1 = _extend(a.words, b.words, i1, j1, usable_a, usable_b, used_a, used_b)
             if min(i1 - i0, j1 - j0) < min_words:
                 continue
-            used_a.update(range(i0, i1))
-            used_b.update(range(j0, j1))
+            used_a[i0:i1] = b"\x01" * (i1 - i0)
+            used_b[j0:j1] = b"\x01" * (j1 - j0)
             score = _similarity(a.words, b.words, piece, i1, j1)
             passages.append(
                 Passage(
@@ -102,23 +104,37 @@ def _usable(seg: Segmented, skip: Sequence[Span]) -> list[bool]:
     """Per word: may it take part in alignment (not inside a skipped span)?"""
     if not skip:
         return [True] * len(seg.tokens)
-    return [not any(s.start <= t.start < s.end for s in skip) for t in seg.tokens]
+    return (~word_array(seg, skip)).tolist()
 
 
 def _seeds(wa, wb, usable_a, usable_b, n) -> list[tuple[int, int]]:
     """All (i, j) where the n-gram at word i of a equals the n-gram at word j of b."""
     where_b: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j in range(len(wb) - n + 1):
-        if all(usable_b[j : j + n]):
-            where_b[tuple(wb[j : j + n])].append(j)
+    for j, (gram, ok) in enumerate(zip(_grams(wb, n), _all_usable(usable_b, n))):
+        if ok:
+            where_b[gram].append(j)
     seeds = []
-    for i in range(len(wa) - n + 1):
-        if not all(usable_a[i : i + n]):
-            continue
-        js = where_b.get(tuple(wa[i : i + n]))
-        if js and len(js) <= MAX_SEED_REPEATS:
-            seeds.extend((i, j) for j in js)
+    for i, (gram, ok) in enumerate(zip(_grams(wa, n), _all_usable(usable_a, n))):
+        if ok:
+            js = where_b.get(gram)
+            if js and len(js) <= MAX_SEED_REPEATS:
+                seeds.extend((i, j) for j in js)
     return seeds
+
+
+def _grams(words, n):
+    """The n-grams of ``words`` as tuples, in order."""
+    return zip(*(words[k:] for k in range(n)))
+
+
+def _all_usable(usable: list[bool], n: int) -> list[bool]:
+    """Per n-gram start: are all its ``n`` words usable?"""
+    if len(usable) < n:
+        return []
+    if all(usable):
+        return [True] * (len(usable) - n + 1)
+    blocked = np.concatenate(([0], np.cumsum(~np.asarray(usable, dtype=bool))))
+    return (blocked[n:] == blocked[:-n]).tolist()
 
 
 def _chain(seeds: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -148,7 +164,7 @@ def _unused_pieces(chain, used_a, used_b, n):
     """Split a chain where its seeds touch words an earlier passage took."""
     piece: list[tuple[int, int]] = []
     for i, j in chain:
-        if any(x in used_a for x in range(i, i + n)) or any(y in used_b for y in range(j, j + n)):
+        if 1 in used_a[i : i + n] or 1 in used_b[j : j + n]:
             if piece:
                 yield piece
             piece = []
@@ -166,8 +182,8 @@ def _extend(wa, wb, i, j, usable_a, usable_b, used_a, used_b) -> tuple[int, int]
         and wa[i] == wb[j]
         and usable_a[i]
         and usable_b[j]
-        and i not in used_a
-        and j not in used_b
+        and not used_a[i]
+        and not used_b[j]
     ):
         i, j = i + 1, j + 1
     return i, j

@@ -15,6 +15,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Sequence
 
+import numpy as np
+
 from ..segment import Segmented
 from ..types import Span
 
@@ -23,22 +25,36 @@ MIN_UNCOVERED_WORDS = 4  # shorter leftovers are edits inside a passage, not add
 
 def word_mask(seg: Segmented, spans: Sequence[Span]) -> list[bool]:
     """Per word: does it start inside one of ``spans``?"""
+    return word_array(seg, spans).tolist()
+
+
+def word_array(seg: Segmented, spans: Sequence[Span]) -> np.ndarray:
+    """:func:`word_mask` as a NumPy bool array (the scan counts covered words for every pair)."""
     starts = seg.token_starts
-    mask = [False] * len(starts)
+    edges = np.zeros(len(starts) + 1, dtype=np.int32)
     for s in spans:
-        for i in range(bisect_left(starts, s.start), bisect_left(starts, s.end)):
-            mask[i] = True
-    return mask
+        lo, hi = bisect_left(starts, s.start), bisect_left(starts, s.end)
+        if lo < hi:
+            edges[lo] += 1
+            edges[hi] -= 1
+    return np.cumsum(edges[:-1]) > 0
+
+
+def counted_words(seg: Segmented, skip: Sequence[Span] = ()) -> int:
+    """Words of ``seg`` outside the ``skip`` spans: the denominator of every share."""
+    return len(seg.token_starts) - int(np.count_nonzero(word_array(seg, skip))) if skip else len(seg.token_starts)
 
 
 def covered_share(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span] = ()) -> float:
     """Share of the (non-boilerplate) words of ``seg`` inside ``covered`` spans."""
-    inside = word_mask(seg, covered)
-    skipped = word_mask(seg, skip)
-    total = sum(1 for s in skipped if not s)
-    if total == 0:
+    if not covered:
         return 0.0
-    return sum(1 for c, s in zip(inside, skipped) if c and not s) / total
+    inside = word_array(seg, covered)
+    if skip:
+        kept = ~word_array(seg, skip)
+        total = int(np.count_nonzero(kept))
+        return int(np.count_nonzero(inside & kept)) / total if total else 0.0
+    return int(np.count_nonzero(inside)) / len(inside) if len(inside) else 0.0
 
 
 def uncovered(

@@ -19,13 +19,14 @@ import bisect
 import re
 from typing import Iterable, Sequence
 
+import numpy as np
 from rapidfuzz.distance import Indel
 
 from ..segment import Segmented
 from ..types import Passage, Span
 from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
 from ..words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
-from .coverage import covered_share, word_mask
+from .coverage import counted_words, covered_share, word_array
 
 # Words that start a sentence or a quotation are capitalised for grammar, not as names.
 _NOT_NAMES = frozenset(
@@ -98,11 +99,11 @@ def _with_content(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_
     """The passages with some words outside ``skip_*`` on both sides."""
     if not passages or not (skip_a or skip_b):
         return list(passages)
-    skipped_a, skipped_b = word_mask(a, skip_a), word_mask(b, skip_b)
+    skipped_a, skipped_b = word_array(a, skip_a), word_array(b, skip_b)
 
-    def has_content(seg: Segmented, skipped: list[bool], span: Span) -> bool:
+    def has_content(seg: Segmented, skipped: np.ndarray, span: Span) -> bool:
         starts = seg.token_starts
-        return not all(skipped[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)])
+        return not skipped[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)].all()
 
     return [p for p in passages if has_content(a, skipped_a, p.a) and has_content(b, skipped_b, p.b)]
 
@@ -213,33 +214,15 @@ def _facts(seg: Segmented, span: Span) -> set[str]:
     starts = seg.token_starts
     lo = max(bisect.bisect_left(starts, span.start) - FACT_MARGIN, 0)
     hi = min(bisect.bisect_left(starts, span.end) + FACT_MARGIN, len(starts))
-    out = set()
-    for i in range(lo, hi):
-        word = seg.words[i]
-        if _DIGIT.search(word) or word in _MONTHS:
-            out.add(word)
-        elif _is_name(seg, i):
-            out.add(word)
-    return out
-
-
-def _is_name(seg: Segmented, i: int) -> bool:
-    token = seg.tokens[i]
-    first = seg.text[token.start]
-    if not first.isupper() or seg.words[i] in _NOT_NAMES:
-        return False
-    if i == 0 or seg.sentence_of[i - 1] != seg.sentence_of[i]:
-        return False  # sentence-initial: capitalised by grammar
-    before = seg.text[seg.tokens[i - 1].end : token.start]
-    return not any(c in before for c in "\"“‘:")  # a quotation's first word
+    words, capitalised = seg.words, seg.capitalised
+    return {w for w, cap in zip(words[lo:hi], capitalised[lo:hi])
+            if (cap and w not in _NOT_NAMES) or w in _MONTHS or _DIGIT.search(w)}
 
 
 def _run_lengths(seg: Segmented, verbatim: Sequence[Passage], quotes: Sequence[Span]) -> list[int]:
     """Words of each verbatim passage outside quotations (quoting one speaker is not copying)."""
     starts = seg.token_starts
-    quoted = [0]
-    for q in word_mask(seg, quotes):
-        quoted.append(quoted[-1] + q)
+    quoted = [0, *np.cumsum(word_array(seg, quotes)).tolist()] if quotes else [0] * (len(starts) + 1)
     out = []
     for p in verbatim:
         lo, hi = bisect.bisect_left(starts, p.a.start), bisect.bisect_left(starts, p.a.end)
@@ -253,13 +236,14 @@ def _identity(verbatim: Sequence[Passage]) -> float:
 
 
 def _quoted(seg: Segmented, spans: Sequence[Span], quotes: Sequence[Span]) -> float:
-    shared = word_mask(seg, spans)
-    n = sum(shared)
-    if not n or not quotes:
+    if not quotes or not spans:
         return 0.0
-    quoted = word_mask(seg, quotes)
-    return sum(1 for s, q in zip(shared, quoted) if s and q) / n
+    shared = word_array(seg, spans)
+    n = int(np.count_nonzero(shared))
+    if not n:
+        return 0.0
+    return int(np.count_nonzero(shared & word_array(seg, quotes))) / n
 
 
 def _words(seg: Segmented, skip: Sequence[Span]) -> int:
-    return sum(1 for s in word_mask(seg, skip) if not s)
+    return counted_words(seg, skip)
