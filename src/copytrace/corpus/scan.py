@@ -50,9 +50,9 @@ from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
-from .steps import (ALIGN_JACCARD, OUTPUTS, SOURCES, THRESHOLD, ScanResult, candidate_result, common_settings,
+from .steps import (ALIGN_JACCARD, MIN_JACCARD, OUTPUTS, SOURCES, THRESHOLD, ScanResult, candidate_result, common_settings,
                     fingerprint_settings,
-                    edges_by_cluster, pair_records, paired_if, publish, representatives, semantic_on, write_outputs,
+                    edges_by_cluster, pair_records, publish, representatives, semantic_on, write_outputs,
                     write_views)
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
@@ -89,7 +89,9 @@ def scan(
     candidate (from either source) is a pair when its MinHash estimate of
     shingle Jaccard is at least ``MIN_JACCARD`` (label ``"candidate"``, score
     the estimate). Neighbours that share few shingles need alignment to be
-    told from articles that are merely on the same topic.
+    told from articles that are merely on the same topic. Both modes leave
+    furniture and template frames out of the signatures and drop two reports
+    of one template (few figures in common) before any pair is made.
     """
     source = Path(corpus)
     if not source.exists():
@@ -168,12 +170,11 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
 
     semantic = semantic_on(semantic, lexical)
     clock = time.perf_counter()
-    common = None
-    if align:
-        # Furniture and template frames: shared by too many documents to tell two stories apart.
-        # Known before fingerprinting, so they neither become candidates nor count as evidence.
-        runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
-        common = common_settings(work / "common.npy", len(reps))
+    # Furniture and template frames: shared by too many documents to tell two stories apart.
+    # Known before fingerprinting, so they neither become candidates nor count as evidence,
+    # with or without alignment (without, a same-beat corpus was one cluster of millions of pairs).
+    runner.common(work / "docs.parquet", keep, progress).save(work / "common.npy")
+    common = common_settings(work / "common.npy", len(reps))
     seconds["common"] = time.perf_counter() - clock
     clock = time.perf_counter()
     sig, vec, anchors, figures = runner.fingerprint(work / "docs.parquet", keep, semantic, progress,
@@ -189,11 +190,10 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     if semantic:
         found["ann"] = _neighbours(vec, figures)
     pairs, flags = _merge(found)
-    n_candidates, n_templates = len(pairs), 0
-    if align:
-        # One template filed twice: its verdict is known before alignment (fingerprint_stage.filed_twice).
-        template = filed_twice_many(pairs, figures)
-        pairs, flags, n_templates = pairs[~template], flags[~template], int(template.sum())
+    n_candidates = len(pairs)
+    # One template filed twice: its verdict is known before alignment (fingerprint_stage.filed_twice).
+    template = filed_twice_many(pairs, figures)
+    pairs, flags, n_templates = pairs[~template], flags[~template], int(template.sum())
     pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
     if align:
         pairs, flags = _worth_aligning(pairs, flags, _jaccard(pairs, sig, reps), threshold)
@@ -313,7 +313,9 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
     if not len(pairs):
         return []
     est = _jaccard(pairs, sig, reps)
-    return [candidate_result(a, b, v, j) for (a, b), v, j in zip(pairs.tolist(), via, est) if paired_if(v, j)]
+    # Filtered as arrays first: a same-beat corpus has millions of candidates, few of them pairs.
+    kept = np.flatnonzero(est >= MIN_JACCARD).tolist()  # steps.paired_if, as Spark applies it
+    return [candidate_result(int(pairs[k, 0]), int(pairs[k, 1]), via[k], float(est[k])) for k in kept]
 
 
 def _worth_aligning(pairs: np.ndarray, flags: np.ndarray, jaccard: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:

@@ -60,10 +60,9 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
 
     semantic = semantic_on(semantic, lexical)
     clock = time.perf_counter()
-    common = None
-    if align:
-        runner.common(progress).save(work / "common.npy")
-        common = common_settings(work / "common.npy", n_kept)
+    # Furniture and template frames, known before fingerprinting (as in corpus.scan), in both modes.
+    runner.common(progress).save(work / "common.npy")
+    common = common_settings(work / "common.npy", n_kept)
     seconds["common"] = time.perf_counter() - clock
     clock = time.perf_counter()
     runner.fingerprint(work, semantic, fingerprint_settings(common))
@@ -71,7 +70,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
 
     clock = time.perf_counter()
     keep = partial(aligned_if, threshold=threshold) if align else paired_if
-    counts, picked = runner.candidates(lexical, align, semantic, keep, align)
+    counts, picked = runner.candidates(lexical, True, semantic, keep)
     candidates = {k: v for k, v in counts.items() if k not in ("total", "template")} | {
         "total": counts["total"], "template": counts.get("template", 0), "aligned": len(picked) if align else 0}
     seconds["candidates"] = time.perf_counter() - clock

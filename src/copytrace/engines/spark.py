@@ -360,9 +360,9 @@ class SparkEngine:
                 .groupByKey(self._parts(self.n_kept)).flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
-    def candidates(self, lexical: bool, anchors: bool, semantic: bool, keep: Callable[[str, float], bool],
-                   align: bool = True) -> tuple[dict[str, int], list[tuple[int, int, str, float]]]:
-        """Candidate pairs of kept rows: the count per source, in all and (``align``) of template
+    def candidates(self, lexical: bool, anchors: bool, semantic: bool,
+                   keep: Callable[[str, float], bool]) -> tuple[dict[str, int], list[tuple[int, int, str, float]]]:
+        """Candidate pairs of kept rows: the count per source, in all and of template
         pairs (:func:`~copytrace.corpus.fingerprint_stage.filed_twice`, dropped), and those
         ``keep(via, estimate)`` accepts as ``(row_a, row_b, via, estimated shingle Jaccard)``, sorted."""
         from pyspark.sql import functions as F
@@ -389,14 +389,13 @@ class SparkEngine:
         sig_b = self.fp.select(F.col("row").alias("b"), F.col("sig").alias("sig_b"), F.col("figures").alias("fig_b"))
         judged = (pairs.join(sig_a, "a").join(sig_b, "b").rdd
                   .map(lambda r: (r.a, r.b, "+".join(s for s in SOURCES if s in r.sources), _estimate(r.sig_a, r.sig_b),
-                                  _filed_twice(r.fig_a, r.fig_b) if align else False))
+                                  _filed_twice(r.fig_a, r.fig_b)))
                   .persist())
-        templates = judged.filter(lambda t: t[4]).count() if align else 0
+        templates = judged.filter(lambda t: t[4]).count()
         picked = judged.filter(lambda t: not t[4] and keep(t[2], t[3])).map(lambda t: t[:4]).collect()
         judged.unpersist()
         union.unpersist()
-        template = {"template": templates} if align else {}
-        return {name: counts.get(name, 0) for name in found} | {"total": total} | template, sorted(picked)
+        return {name: counts.get(name, 0) for name in found} | {"total": total, "template": templates}, sorted(picked)
 
     # --- alignment --------------------------------------------------------------------------
 
