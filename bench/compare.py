@@ -145,7 +145,11 @@ def run(quick: bool = False) -> dict:
     b = (SEEDS / "003.txt").read_text(encoding="utf-8")
     enc = get_encoder()
     screen = enc.screen  # distilled on first use on a machine (~15 s), then loaded from disk
-    clear = enc._cache.clear
+
+    def clear():  # cold: neither the transformer's nor the static screen's sentence cache holds the pair
+        enc._cache.clear()
+        if screen is not None:
+            screen._cache.clear()
 
     cut_batches = enc._embed
     bounded = para.best_probability

@@ -299,10 +299,12 @@ def scan_table(result: dict) -> list[str]:
         "unrelated filler; `beat`, grammar wire reports, a third of them in reuse families and the rest same-beat "
         "reports (the same frames with other figures). `copytrace lexical` stops at candidates + clusters, like the "
         "MinHash tools; `copytrace full` is the default scan (LSH + neighbours, every candidate judged, report and "
-        "views). Hours per 1M: the largest of the linear projections over the corpora and sizes run"
+        "views). Precision and recall count every pair inside a found cluster (the MinHash tools give clusters, "
+        "not pairs), so one wrong pair that joins two clusters costs every pair across them. Hours per 1M: the "
+        "largest of the linear projections over the corpora and sizes run"
         + (f" ({result['note']})" if result.get("note") else "") + ":",
         "",
-        "| corpus | articles | tool | seconds | articles/s | peak MB | pair precision | pair recall | ARI | hours per 1M |",
+        "| corpus | articles | tool | seconds | articles/s | peak MB | precision (pairs in clusters) | recall | ARI | hours per 1M |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     hours = result.get("hours_per_million", {})

@@ -79,9 +79,10 @@ def test_a_texts_figures_before_alignment_are_the_figures_the_verdict_compares()
     from copytrace.segment import segment
 
     text = ("Sales rose 4,500 tonnes (12.5%) to 1.2.3 in Q3 2024; the plot is 30 km\u00b2, "
-            "\uff17\uff18 units, 1\u200b000 more.")
-    expected = figures(segment(text).words)
-    assert {"4,500", "12.5", "2024", "q3"} <= expected
+            "\uff17\uff18 units, 1\u200b000 more, from -13.5 to 2-3.4 and \u22127,1.")
+    seg = segment(text)
+    expected = figures(text, zip(seg.token_starts, seg.words))
+    assert {"4,500", "12.5", "2024", "q3", "-13.5", "3.4"} <= expected
     assert sorted(text_figures(text).tolist()) == sorted(xxh3_64_intdigest(f.encode()) for f in expected)
 
 
@@ -101,3 +102,12 @@ def test_template_pairs_are_found_alike_one_pair_at_a_time_and_all_at_once():
     assert one_by_one.any() and (~one_by_one).any()
     assert (at_once == one_by_one).all()
     assert not filed_twice_many(pairs, {}).any()
+
+
+def test_figures_keep_their_minus_sign_and_a_hyphen_is_not_one():
+    from copytrace.analyse.evidence import figures
+    from copytrace.segment import segment
+
+    text = "Temperatures ranged from -13 to 27 (\u22124 at night), pages 2-13."
+    seg = segment(text)
+    assert figures(text, zip(seg.token_starts, seg.words)) == {"-13", "27", "-4", "2", "13"}

@@ -202,6 +202,7 @@ def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
     c = segment("Exports fell 9 percent to 3,100 tonnes in week 7.")
     assert figures_kept(a, b) == 1.0
     assert figures_kept(a, c) == 1 / 3
+    assert figures_kept(segment("Lows of -4 and 31."), segment("Lows of 4 and 31.")) == 1 / 2  # -4 is not 4
     assert figures_kept(a, segment("No figures here.")) is None
 
 

@@ -48,8 +48,8 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
 def text_figures(text: str) -> np.ndarray:
     """The text's figures as sorted 64-bit hashes: what :func:`copytrace.analyse.evidence.figures_kept` compares."""
     # Only a word with a digit, or with a character folding could make one ("km²"), is normalised.
-    found = figures(normalise(w) for w in (m.group() for m in TOKEN.finditer(text))
-                    if not w.isascii() or _DIGIT.search(w))
+    found = figures(text, ((m.start(), normalise(m.group())) for m in TOKEN.finditer(text)
+                           if not m.group().isascii() or _DIGIT.search(m.group())))
     return np.unique(np.fromiter((xxh3_64_intdigest(f.encode("utf-8", "surrogatepass")) for f in found),
                                  dtype=np.uint64, count=len(found)))
 
