@@ -34,6 +34,14 @@ lexical under 20 ms.
 """
 from __future__ import annotations
 
+import os
+
+# One thread means one, set before numpy and torch load: BLAS and the Rust tokenizers (the
+# transformer's and the static screen's) otherwise use every core, and CPU time exceeded wall time.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "RAYON_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
 import difflib
 import json
 import statistics
@@ -123,7 +131,8 @@ def _fresh_process(runs: int) -> tuple[float, float]:
         done = subprocess.run(
             [sys.executable, "-c", FRESH, str(SEEDS / "000.txt"), str(SEEDS / "003.txt")],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True,
-            env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
+            env={**__import__("os").environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false",
+                 "RAYON_NUM_THREADS": "1"},
         )
         times.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
