@@ -54,6 +54,7 @@ from ..corpus.fingerprint_stage import filed_twice, fingerprint_batch
 from ..errors import InputError
 
 BATCH = 500
+COMMON_PART_DOCS = 250  # articles a partition of the common-text count holds (see SparkEngine.common)
 ROW_LINE_BITS = 40  # a spool row is (file number << 40) + line: read order, without numbering the corpus
 SPLIT_BYTES = 64 << 20  # an uncompressed JSONL file this large is read in splits by Spark's text reader
 SPLIT_MAX: int | None = None  # bytes per split (Hadoop's default when None); tests set it to force many splits
@@ -322,9 +323,15 @@ class SparkEngine:
     # --- common text and fingerprints -----------------------------------------------------
 
     def common(self, progress: bool = True) -> CommonText:
-        """Document frequencies of the kept documents' shingles, summed per partition on the executors."""
+        """Document frequencies of the kept documents' shingles, summed per partition on the executors.
+
+        Each partition's distinct shingles come to the driver to be added to the fixed-size
+        table, one partition at a time, so partitions hold ``COMMON_PART_DOCS`` articles
+        whatever the corpus size: the driver's peak does not grow with the corpus.
+        """
         sketch = CommonText.empty()
-        texts = self.kept.select("text").repartition(self._parts(self.n_kept)).rdd.map(lambda r: r[0])
+        parts = max(self._parts(self.n_kept), -(-self.n_kept // COMMON_PART_DOCS))
+        texts = self.kept.select("text").repartition(parts).rdd.map(lambda r: r[0])
         for docs, rows in texts.mapPartitions(_count_partition).toLocalIterator():
             sketch.add_counts(docs, [(np.frombuffer(u, dtype=np.int64), np.frombuffer(c, dtype=np.int64))
                                      for u, c in rows])
