@@ -77,8 +77,8 @@ def gather(
         paraphrase_b=max(0.0, both_b - vb),
         close_paraphrase_a=max(0.0, close_a),
         close_paraphrase_b=max(0.0, close_b),
-        words_a=_words(a, skip_a),
-        words_b=_words(b, skip_b),
+        words_a=counted_words(a, skip_a),
+        words_b=counted_words(b, skip_b),
         longest_run=max(runs, default=0),
         long_runs=sum(1 for r in runs if r >= LONG_RUN),
         units=len(units),
@@ -255,7 +255,3 @@ def _quoted(seg: Segmented, spans: Sequence[Span], quotes: Sequence[Span]) -> fl
     if not n:
         return 0.0
     return int(np.count_nonzero(shared & word_array(seg, quotes))) / n
-
-
-def _words(seg: Segmented, skip: Sequence[Span]) -> int:
-    return counted_words(seg, skip)

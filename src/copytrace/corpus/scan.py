@@ -50,9 +50,9 @@ from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
 from .report import reported_pairs, write_report
-from .steps import (ALIGN_JACCARD, MIN_JACCARD, OUTPUTS, SOURCES, THRESHOLD, ScanResult, candidate_result, common_settings,
+from .steps import (ALIGN_JACCARD, OUTPUTS, SOURCES, THRESHOLD, ScanResult, candidate_result, common_settings,
                     fingerprint_settings,
-                    edges_by_cluster, pair_records, publish, representatives, semantic_on, write_outputs,
+                    edges_by_cluster, pair_records, paired_if, publish, representatives, semantic_on, write_outputs,
                     write_views)
 from ..engines import get_engine
 from ..errors import InputError, sigterm_raises
@@ -314,7 +314,7 @@ def _unaligned(pairs: np.ndarray, via: list[str], sig: np.ndarray, reps: np.ndar
         return []
     est = _jaccard(pairs, sig, reps)
     # Filtered as arrays first: a same-beat corpus has millions of candidates, few of them pairs.
-    kept = np.flatnonzero(est >= MIN_JACCARD).tolist()  # steps.paired_if, as Spark applies it
+    kept = np.flatnonzero(paired_if(via, est)).tolist()
     return [candidate_result(int(pairs[k, 0]), int(pairs[k, 1]), via[k], float(est[k])) for k in kept]
 
 

@@ -70,7 +70,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
 
     clock = time.perf_counter()
     keep = partial(aligned_if, threshold=threshold) if align else paired_if
-    counts, picked = runner.candidates(lexical, True, semantic, keep)
+    counts, picked = runner.candidates(lexical, semantic, keep)
     candidates = {k: v for k, v in counts.items() if k not in ("total", "template")} | {
         "total": counts["total"], "template": counts.get("template", 0), "aligned": len(picked) if align else 0}
     seconds["candidates"] = time.perf_counter() - clock

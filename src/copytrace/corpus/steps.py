@@ -135,7 +135,7 @@ def aligned_if(via: str, jaccard: float, threshold: float) -> bool:
 
 
 def paired_if(via: str, jaccard: float) -> bool:
-    """One candidate by the rule of :func:`_unaligned`: close enough to be a pair without comparison."""
+    """Close enough to be a pair without comparison (``align=False``); ``jaccard`` may be a NumPy array."""
     return jaccard >= MIN_JACCARD
 
 

@@ -367,7 +367,7 @@ class SparkEngine:
                 .groupByKey(self._parts(self.n_kept)).flatMap(lambda kv: _bucket(kv[1])).groupByKey()
                 .flatMap(lambda kv: [(min(kv[0], b), max(kv[0], b)) for b in nearest_of(kv[1])]).distinct())
 
-    def candidates(self, lexical: bool, anchors: bool, semantic: bool,
+    def candidates(self, lexical: bool, semantic: bool,
                    keep: Callable[[str, float], bool]) -> tuple[dict[str, int], list[tuple[int, int, str, float]]]:
         """Candidate pairs of kept rows: the count per source, in all and of template
         pairs (:func:`~copytrace.corpus.fingerprint_stage.filed_twice`, dropped), and those
@@ -377,8 +377,7 @@ class SparkEngine:
         found = {}
         if lexical:
             found["lsh"] = self._lsh()
-            if anchors:
-                found["anchor"] = self._anchor()
+            found["anchor"] = self._anchor()
         if semantic:
             found["ann"] = self._ann()
         if not found:
