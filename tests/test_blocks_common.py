@@ -154,3 +154,38 @@ def test_reading_the_folded_text_at_once_finds_the_words_one_by_one_would():
         assert h.tolist() == [xxh3_64_intdigest(w.encode()) for w in words]
         assert figure.tolist() == [w[0].isdigit() for w in words]
         assert len(_word_spans(text)) == len(words)
+
+
+def test_a_copy_of_a_templated_report_is_judged_a_copy_though_each_run_of_its_figures_recurs_by_chance():
+    """In a large same-beat corpus a run with its figure ("stood at 1.8 percent in June") is in
+    dozens of reports by chance. Frames are text as frequent as 0.1% of the corpus
+    (frame_threshold), not the lower template bar: masked at that bar, a copy of a report kept
+    nothing to align and was judged unrelated."""
+    import random
+
+    from copytrace.blocks.common import frame_threshold, template_threshold
+    from copytrace.corpus.spool import to_document
+    from copytrace.pipeline import judge_pair, prepare
+
+    rng = random.Random(3)
+    banks = ["Chile", "Poland", "Korea"]
+    # Every figure from a small pool, as a beat's figures are at 100k reports: each run is in ~50-150 of 300.
+    reports = [f"The Central Bank of {rng.choice(banks)} cut its benchmark rate to {rng.choice(['4.25', '5.5'])} "
+               f"percent on {rng.choice(['Monday', 'Friday'])}, the bank said in a statement. Inflation stood at "
+               f"{rng.choice(['1.8', '2.4'])} percent in {rng.choice(['June', 'July'])}, above the bank's target "
+               f"of {rng.choice(['2', '3'])} percent. Economists had forecast a rate of {rng.choice(['4', '5'])} "
+               "percent." for _ in range(300)]
+    sketch = _sketch(reports, buckets=1 << 20)
+    n = 100_000  # the bars of a corpus this size; the counts are the sketch's
+    source, copy = reports[0], "We use cookies to give you the best experience on our website.\n\n" + reports[0]
+
+    def judged(frame_docs):
+        docs = []
+        for i, text in enumerate((source, copy)):
+            common, templated, frames = sketch.left_out(text, 10_000, template_threshold(n), frame_docs)
+            assert templated
+            docs.append(prepare(to_document({"id": str(i), "text": text}), common=common, templated=True, frames=frames))
+        return judge_pair(*docs, paraphrase=False).verdict.label
+
+    assert judged(frame_threshold(n)) != "non"
+    assert judged(template_threshold(n)) == "non"  # what the template bar alone left of the copy

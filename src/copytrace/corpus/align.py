@@ -32,7 +32,7 @@ PREPARED_CACHE = 2_000  # articles per worker process (~100 KB each)
 def make_task(docs: Mapping[int, Document], pairs: Sequence[tuple], common: Mapping | None = None) -> dict:
     """A JSON-able task: the documents by row and the pairs ``(row_a, row_b, via)``.
 
-    ``common`` (``{"path", "min_docs", "template_docs"}``) names the corpus's shingle counts
+    ``common`` (``{"path", "min_docs", "template_docs", "frame_docs"}``) names the corpus's shingle counts
     (:mod:`copytrace.blocks.common`): text in at least ``min_docs`` documents
     is treated as boilerplate.
     """
@@ -82,10 +82,12 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     common = task.get("common") or {}
     where, min_docs = common.get("path"), int(common.get("min_docs", 0))
     template_docs = int(common.get("template_docs", 0))
+    frame_docs = int(common.get("frame_docs", template_docs))
 
     def article(row: int):
         rec = records[row]
-        return _prepared(*(rec.get(k) for k in _FIELDS), common=where, min_docs=min_docs, template_docs=template_docs)
+        return _prepared(*(rec.get(k) for k in _FIELDS), common=where, min_docs=min_docs, template_docs=template_docs,
+                         frame_docs=frame_docs)
 
     out = []
     for a, b, via in task["pairs"]:
@@ -112,7 +114,7 @@ _FIELDS = ("id", "text", "title", "outlet", "url", "published_at")
 
 
 @lru_cache(maxsize=PREPARED_CACHE)
-def _prepared(*values, common: str | None = None, min_docs: int = 0, template_docs: int = 0):
+def _prepared(*values, common: str | None = None, min_docs: int = 0, template_docs: int = 0, frame_docs: int = 0):
     """The prepared article with these record fields, once per worker process.
 
     Candidate groups are cut into tasks of ``TASK_PAIRS`` pairs, and a large
@@ -124,7 +126,7 @@ def _prepared(*values, common: str | None = None, min_docs: int = 0, template_do
     doc = to_document(dict(zip(_FIELDS, values)))
     if not common:
         return prepare(doc)
-    common_spans, templated, frames = load_shared(common).left_out(doc.text, min_docs, template_docs)
+    common_spans, templated, frames = load_shared(common).left_out(doc.text, min_docs, template_docs, frame_docs)
     return prepare(doc, common=common_spans, templated=templated, frames=frames)
 
 

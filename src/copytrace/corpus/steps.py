@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping
 from tqdm import tqdm
 
 from ..blocks.candidates import DUPLICATE_JACCARD
-from ..blocks.common import template_threshold, threshold as common_threshold
+from ..blocks.common import frame_threshold, template_threshold, threshold as common_threshold
 from ..blocks.provenance import Edge, orient
 from ..document import Document
 from ..errors import InputError
@@ -73,13 +73,14 @@ class ScanResult:
 
 
 def common_settings(path: Path, n_kept: int) -> dict:
-    """Where the align tasks find the corpus's common text, and its two bars for ``n_kept`` articles.
+    """Where the align tasks find the corpus's common text, and its bars for ``n_kept`` articles.
 
-    Text in ``min_docs`` documents is furniture; in a templated report, text in
-    ``template_docs`` is a template frame (:meth:`copytrace.blocks.common.CommonText.left_out`).
+    Text in ``min_docs`` documents is furniture; a report whose figures sit in
+    frames ``template_docs`` documents fill is templated, and in it text in
+    ``frame_docs`` is a template frame (:meth:`copytrace.blocks.common.CommonText.left_out`).
     """
     return {"path": str(path.resolve()), "min_docs": common_threshold(n_kept),
-            "template_docs": template_threshold(n_kept)}
+            "template_docs": template_threshold(n_kept), "frame_docs": frame_threshold(n_kept)}
 
 
 def fingerprint_settings(common: dict | None) -> dict | None:

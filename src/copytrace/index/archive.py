@@ -15,7 +15,7 @@ import numpy as np
 
 from ..blocks.candidates import DUPLICATE_JACCARD, MAX_BUCKET, MIN_COSINE, jaccard_estimate
 from ..blocks.cluster import clusters as find_clusters
-from ..blocks.common import CommonText, count_batch, template_threshold, threshold as common_threshold
+from ..blocks.common import CommonText, count_batch, frame_threshold, template_threshold, threshold as common_threshold
 from ..blocks.provenance import root
 from ..blocks.fingerprint import NUM_PERM, STATIC_DIMS as VECTOR_DIM
 from ..document import Document, as_document
@@ -341,7 +341,7 @@ class Index:
 
         sketch = self._common_text()
         n = max(sketch.n_docs, 1)
-        common, templated, frames = sketch.left_out(doc.text, common_threshold(n), template_threshold(n))
+        common, templated, frames = sketch.left_out(doc.text, common_threshold(n), template_threshold(n), frame_threshold(n))
         return prepare(doc, id, common=common, templated=templated, frames=frames)
 
     # -- querying
