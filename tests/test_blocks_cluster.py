@@ -1,7 +1,7 @@
 """Clusters (connected groups) and provenance (who copied whom)."""
 from datetime import datetime, timezone
 
-from copytrace.blocks.cluster import clusters
+from copytrace.blocks.cluster import clusters, held_links
 from copytrace.blocks.provenance import Edge, orient, root
 
 
@@ -20,6 +20,25 @@ def test_every_article_in_exactly_one_cluster():
 def test_cluster_order_does_not_depend_on_input_order():
     ids = ["x", "y", "z", "w"]
     assert clusters(ids, [("x", "y"), ("z", "w")]) == clusters(ids[::-1], [("w", "z"), ("y", "x")])
+
+
+def test_a_single_link_between_two_stories_does_not_chain_them_into_one_cluster():
+    """Two families (a source and its copies, which also pair with each other) and one stray link
+    between them; a rewrite of a rewrite hangs on as a leaf; an article whose every link is stray
+    is left a cluster of one, and no edge is filed under a cluster that does not hold both ends."""
+    from copytrace.corpus.steps import edges_by_cluster
+
+    family_a = [("a", "a1"), ("a", "a2"), ("a1", "a2"), ("a2", "a3")]  # a3 rewrote a2
+    family_b = [("b", "b1"), ("b", "b2"), ("b1", "b2")]
+    family_c = [("c", "c1"), ("c", "c2"), ("c1", "c2")]
+    stray = [("a", "b"), ("x", "a1"), ("x", "c")]  # x: linked only to two articles with other links
+    pairs = family_a + family_b + family_c + stray
+    ids = sorted({m for p in pairs for m in p})
+    assert clusters(ids, pairs) == [sorted(ids)]  # connected components alone chain all of them
+    found = clusters(ids, held_links(pairs))
+    assert found == [["a", "a1", "a2", "a3"], ["b", "b1", "b2"], ["c", "c1", "c2"], ["x"]]
+    by = edges_by_cluster(found, [Edge(a, b, "time") for a, b in pairs])
+    assert sorted((e.source, e.derived) for es in by.values() for e in es) == sorted(family_a + family_b + family_c)
 
 
 def test_time_decides_before_text():

@@ -65,7 +65,8 @@ def reported_pairs(pairs: Sequence[Mapping], clusters: Sequence[Mapping], most: 
     published = published or {}
     arrows, listed = [], []
     for c in [c for c in clusters if len(c["members"]) > 1][:LARGEST]:
-        mine = [p for m in sorted(c["members"]) for p in by_member.get(m, [])]
+        members = set(c["members"])
+        mine = [p for m in sorted(members) for p in by_member.get(m, []) if p["b"] in members]
         nodes = [{"id": m, "published_at": published.get(m)} for m in c["members"]]
         edges = story_map.layout(nodes, mine, root=c["root"], bundle=False)["edges"]
         arrows.append([tuple(sorted((e["source"], e["derived"]))) for e in edges])
@@ -161,7 +162,8 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
     parts.append(story_map.legend_html())
     for c in multi[:LARGEST]:
         members = set(c["members"])
-        listed = [p for m in sorted(members) for p in by_member.get(m, [])]
+        # A stray link (blocks.cluster.held_links) joins no two clusters: its pair is in neither's map.
+        listed = [p for m in sorted(members) for p in by_member.get(m, []) if p["b"] in members]
         cid = c["cluster"]
         parts.append(f"<h3 id='cluster-{cid}'>Cluster {cid} — {len(members)} articles, root "
                      f"<code>{e(c['root'])}</code> ({e(outlet_of.get(c['root']) or 'unknown outlet')})</h3>")

@@ -45,7 +45,7 @@ from . import spool as spooling
 from .align import make_task, plan
 from .fingerprint_stage import filed_twice_many
 from ..blocks.candidates import anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
-from ..blocks.cluster import clusters as find_clusters
+from ..blocks.cluster import clusters as find_clusters, held_links
 from ..blocks.provenance import Edge, root
 from ..blocks.read import Reject, read_corpus
 from ..document import Document
@@ -214,7 +214,7 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
 
     clock = time.perf_counter()
     records = pair_records(aligned, groups, representative, meta)
-    clusters = find_clusters(meta.ids, [(r["a"], r["b"]) for r in records])
+    clusters = find_clusters(meta.ids, held_links([(r["a"], r["b"]) for r in records]))
     edges = [Edge(r["source"], r["derived"], r["by"]) for r in records if r["source"]]
     members_edges = edges_by_cluster(clusters, edges)
     published = dict(zip(meta.ids, meta.published))

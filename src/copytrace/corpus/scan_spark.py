@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..blocks.cluster import held_links
 from ..blocks.provenance import Edge, root
 from ..errors import InputError
 from .align import plan
@@ -96,7 +97,7 @@ def scan_on_spark(runner, source: Path, out: Path, work: Path, *, lexical: bool,
 
     clock = time.perf_counter()
     records = pair_records(aligned, groups, representative, SimpleNamespace(ids=ids, published=published))
-    labels = runner.components([(r["a"], r["b"]) for r in records])
+    labels = runner.components(held_links([(r["a"], r["b"]) for r in records]))
     members: dict[str, list[str]] = {}
     for doc_id, label in labels.items():
         members.setdefault(label, []).append(doc_id)

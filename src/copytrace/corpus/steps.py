@@ -187,10 +187,13 @@ def pair_records(aligned: list[dict], groups: list[list[int]], representative: d
 
 
 def edges_by_cluster(clusters: list[list[str]], edges: list[Edge]) -> dict[int, list[Edge]]:
+    """Each cluster's edges; an edge between two clusters (a stray link, blocks.cluster.held_links) is in none."""
     where = {m: i for i, members in enumerate(clusters) for m in members}
     by: dict[int, list[Edge]] = {}
     for e in edges:
-        by.setdefault(where[e.source], []).append(e)
+        here = where.get(e.source)
+        if here is not None and here == where.get(e.derived):
+            by.setdefault(here, []).append(e)
     return by
 
 
