@@ -82,7 +82,7 @@ def align_task(task: Mapping, *, paraphrase: bool = True, model: str | None = No
     common = task.get("common") or {}
     where, min_docs = common.get("path"), int(common.get("min_docs", 0))
     template_docs = int(common.get("template_docs", 0))
-    frame_docs = int(common.get("frame_docs", template_docs))
+    frame_docs = int(common.get("frame_docs", 0))  # 0: left_out uses the template bar
 
     def article(row: int):
         rec = records[row]

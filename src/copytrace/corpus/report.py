@@ -65,8 +65,7 @@ def reported_pairs(pairs: Sequence[Mapping], clusters: Sequence[Mapping], most: 
     published = published or {}
     arrows, listed = [], []
     for c in [c for c in clusters if len(c["members"]) > 1][:LARGEST]:
-        members = set(c["members"])
-        mine = [p for m in sorted(members) for p in by_member.get(m, []) if p["b"] in members]
+        mine = _own_pairs(by_member, c["members"])
         nodes = [{"id": m, "published_at": published.get(m)} for m in c["members"]]
         edges = story_map.layout(nodes, mine, root=c["root"], bundle=False)["edges"]
         arrows.append([tuple(sorted((e["source"], e["derived"]))) for e in edges])
@@ -75,6 +74,13 @@ def reported_pairs(pairs: Sequence[Mapping], clusters: Sequence[Mapping], most: 
     share = max(3, most // max(1, len(arrows)))
     order = [a for group in arrows for a in group[:share]] + [a for group in arrows for a in group[share:]] + listed
     return list(dict.fromkeys(order))[:most]
+
+
+def _own_pairs(by_member: Mapping[str, list[Mapping]], members) -> list[Mapping]:
+    """The pairs inside one cluster, by member. A stray link (blocks.cluster.held_links) joins no
+    two clusters: its pair is in neither's map."""
+    members = set(members)
+    return [p for m in sorted(members) for p in by_member.get(m, []) if p["b"] in members]
 
 
 def _by_member(pairs: Sequence[Mapping]) -> dict[str, list[Mapping]]:
@@ -162,8 +168,7 @@ def write_report(path: str | Path, pairs: Sequence[Mapping], clusters: Sequence[
     parts.append(story_map.legend_html())
     for c in multi[:LARGEST]:
         members = set(c["members"])
-        # A stray link (blocks.cluster.held_links) joins no two clusters: its pair is in neither's map.
-        listed = [p for m in sorted(members) for p in by_member.get(m, []) if p["b"] in members]
+        listed = _own_pairs(by_member, members)
         cid = c["cluster"]
         parts.append(f"<h3 id='cluster-{cid}'>Cluster {cid} — {len(members)} articles, root "
                      f"<code>{e(c['root'])}</code> ({e(outlet_of.get(c['root']) or 'unknown outlet')})</h3>")
