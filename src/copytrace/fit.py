@@ -32,6 +32,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .document import Document, as_document
+from .engines.threads import one_thread
 from .errors import InputError
 from .verdict import (
     DIRECTION_FEATURES,
@@ -136,14 +137,8 @@ def evidence_of_pairs(pairs: Sequence[LabelledDocs], *, model: str | None = None
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver"),
-                             initializer=_one_thread) as pool:
+                             initializer=one_thread) as pool:
         return list(tqdm(pool.map(_evidence_job, jobs, chunksize=8), **bar))
-
-
-def _one_thread() -> None:
-    import os
-
-    os.environ["OMP_NUM_THREADS"] = "1"
 
 
 def _evidence_job(job: tuple) -> Evidence:

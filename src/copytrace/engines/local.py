@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -21,21 +20,20 @@ from ..blocks.candidates import lsh_pairs
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM
 from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
+from .threads import one_thread
 
 _ALIGN_OPTIONS: dict = {}
 
 
 def _init_worker(paraphrase: bool, floor: float, verdict_model: str | None) -> None:
-    # Each worker is one core's worth of work; torch must not spawn its own threads on top.
     global _ALIGN_OPTIONS
     _ALIGN_OPTIONS = {"paraphrase": paraphrase, "floor": floor, "verdict_model": verdict_model}
     # Ctrl-C reaches the whole process group; only the parent handles it, and it
     # terminates the pool — a worker dying mid-task would leave imap waiting forever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Read by torch when alignment first imports it; importing torch here would
-    # cost every fingerprinting worker seconds for nothing.
-    os.environ["OMP_NUM_THREADS"] = "1"
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Torch is not imported here (it would cost every fingerprinting worker seconds for
+    # nothing); one_thread sets the variables it reads when alignment first imports it.
+    one_thread()
 
 
 def _fingerprint(job: tuple[list[int], list[str], bool, dict | None]):
@@ -48,9 +46,7 @@ def _count_common(texts: list[str]):
 
 def _align(line: str) -> list[dict]:
     results = align_task(json.loads(line), **_ALIGN_OPTIONS)
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
+    one_thread()  # torch, loaded by that task's first sentence model, counts its threads anew
     return results
 
 

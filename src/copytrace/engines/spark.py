@@ -52,6 +52,7 @@ from ..corpus.spool import to_document
 from ..corpus.steps import SOURCES
 from ..corpus.fingerprint_stage import filed_twice, fingerprint_batch
 from ..errors import InputError
+from .threads import one_thread
 
 BATCH = 500
 COMMON_PART_DOCS = 250  # articles a partition of the common-text count holds (see SparkEngine.common)
@@ -133,6 +134,7 @@ def _splittable(file: str) -> str | None:
 
 
 def _fingerprint_partition(records, semantic: bool, common: dict | None = None):
+    one_thread()
     rows, texts = [], []
 
     def flush():
@@ -153,6 +155,7 @@ def _fingerprint_partition(records, semantic: bool, common: dict | None = None):
 
 
 def _count_partition(texts):
+    one_thread()
     docs, rows = count_batch(list(texts))
     yield docs, [(u.tobytes(), c.tobytes()) for u, c in rows]
 
@@ -205,13 +208,7 @@ def _estimate(sig_a: bytes, sig_b: bytes) -> float:
 
 
 def _align_partition(lines, paraphrase: bool, floor: float, verdict_model: str | None):
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:
-        pass
+    one_thread()
     for line in lines:
         yield from align_task(json.loads(line), paraphrase=paraphrase, floor=floor, verdict_model=verdict_model)
 

@@ -1,0 +1,44 @@
+"""Scan workers run one thread each: the engines already start one worker per core."""
+import json
+import operator
+import os
+import subprocess
+import sys
+
+from threadpoolctl import threadpool_info
+
+from copytrace.engines.local import LocalEngine
+
+_CHECK = """
+import json, numpy
+from threadpoolctl import threadpool_info
+before = [p["num_threads"] for p in threadpool_info()]
+from copytrace.engines.threads import one_thread
+one_thread()
+import torch
+after = [p["num_threads"] for p in threadpool_info()]
+print(json.dumps({"before": before, "after": after, "torch": torch.get_num_threads()}))
+"""
+
+
+def test_one_thread_limits_pools_loaded_before_it_and_after_it():
+    # A fresh interpreter without thread variables: numpy sizes its BLAS pool at import,
+    # before one_thread runs; torch is imported after it and reads the variables it set.
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", _CHECK], capture_output=True, text=True, env=env, check=True)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"], "numpy loaded no thread pool threadpoolctl can see"
+    if (os.cpu_count() or 1) > 1:
+        assert max(got["before"]) > 1  # the default this guards against
+    assert got["after"] and set(got["after"]) == {1}
+    assert got["torch"] == 1
+
+
+def test_local_engine_workers_run_one_thread_each():
+    engine = LocalEngine(processes=2)
+    try:
+        pools = list(engine.imap(operator.call, [threadpool_info, threadpool_info]))
+    finally:
+        engine.close()
+    assert all(pools)
+    assert {p["num_threads"] for pools_of_one in pools for p in pools_of_one} == {1}
