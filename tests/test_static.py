@@ -1,5 +1,7 @@
 """The static copy of the sentence model: distilled once, cached by checksum, unit vectors."""
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import pytest
 
 from copytrace.embed import DEFAULT_SHA256
@@ -72,3 +74,38 @@ def test_a_sentence_has_one_vector_in_any_batch_and_from_the_cache(screen):
     assert np.array_equal(in_batch[0], in_batch[3])
     assert np.array_equal(fresh.encode([others[1], target])[1], alone)  # one hit, one miss
     assert fresh.encode([]).shape == (0, screen.dim)
+
+
+def _model2vec_vectors(screen, texts):
+    vecs = np.asarray(screen._model.encode(texts, show_progress_bar=False, use_multiprocessing=False), dtype=np.float32)
+    return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+
+def _assert_same_vectors(screen, texts):
+    ours = screen.encode(texts, cache=False)
+    theirs = _model2vec_vectors(screen, texts)
+    for text, a, b in zip(texts, ours, theirs):
+        if not b.any():  # nothing model2vec could tokenise
+            assert not a.any(), repr(text)
+        else:
+            assert float(a @ b) > 0.99999, repr(text)
+
+
+def test_word_by_word_tokenising_gives_model2vecs_vectors_on_articles(screen):
+    # Long enough that both truncations (characters, then 512 tokens) are exercised.
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "seeds"
+    texts = [p.read_text() for p in sorted(data.glob("*.txt"))]
+    texts += [texts[0] * 3, " ".join(texts)[:5000], "", "   ", "x"]
+    _assert_same_vectors(screen, texts)
+
+
+_ALPHABET = ("abcXYZ019 .,;:'\"-—()!?$%&/\\@#" "éüñçØß" "中文日本" "\u200b\u00ad\ufeff" "😀"
+             "\t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2028\u3000\x00\x7f")
+
+
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=120), min_size=1, max_size=6))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_word_by_word_tokenising_gives_model2vecs_vectors_on_any_text(screen, texts):
+    _assert_same_vectors(screen, texts)

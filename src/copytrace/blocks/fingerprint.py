@@ -117,4 +117,4 @@ def doc_vectors(texts: Sequence[str]) -> np.ndarray:
     encoder = get_static()
     if encoder is None:
         raise RuntimeError("the static sentence model is unavailable (model2vec missing or distillation failed)")
-    return encoder.encode(list(texts))
+    return encoder.encode(list(texts), cache=False)  # each article is read once
