@@ -57,20 +57,26 @@ _SETTING = r"(?:\s+(?:in|on|at|during)\s+an?\s+(?:\w+\s+)?(?:" + _DOCUMENT + r"|
 _SRC = rf"(?P<src>{_GROUP}|{_NAME})"
 _WIRES = r"AP|Reuters|AFP|UPI|CNN|dpa|DPA|PA|Bloomberg|TASS|Xinhua|ANI|PTI|IANS|ANSA|EFE|Kyodo|Yonhap"
 
+# Each frame, with a part of it that any match must hold: a sentence without that part is
+# not searched with the whole frame. Most sentences hold none of "report", "told", "(":
+# the frames that begin with a name try a match at every capital, and took 2.8 ms an article.
 _PATTERNS = [
     # according to [an assessment by] U.S. forces
-    re.compile(
+    (re.compile(
         rf"(?i:according\s+to)\s+(?:(?i:an?|the)\s+(?:\w+\s+){{0,2}}?(?i:{_DOCUMENT})s?\s+"
         rf"(?i:by|from|of|with|released\s+by|issued\s+by)\s+)?(?:the\s+)?{_SRC}"
-    ),
+    ), re.compile(r"(?i:according\s+to)")),
     # CNN reported / U.S. Central Command said in a statement / the Pentagon says
-    re.compile(rf"{_SRC}\s+(?:(?:first|also|later|earlier|previously)\s+)?(?:{_VERB})\b{_SETTING}"),
+    (re.compile(rf"{_SRC}\s+(?:(?:first|also|later|earlier|previously)\s+)?(?:{_VERB})\b{_SETTING}"),
+     re.compile(rf"(?:{_VERB})\b")),
     # first reported by / a report by / told Reuters
-    re.compile(rf"(?i:(?:first\s+)?reported\s+by|(?:a\s+)?report\s+(?:by|from|in)|told)\s+(?:the\s+)?{_SRC}"),
+    (re.compile(rf"(?i:(?:first\s+)?reported\s+by|(?:a\s+)?report\s+(?:by|from|in)|told)\s+(?:the\s+)?{_SRC}"),
+     re.compile(r"(?i:reported\s+by|report\s+(?:by|from|in)|told)")),
     # “…,” said Gen. Michael Kurilla
-    re.compile(rf"(?i:said|says|added|wrote|according\s+to)\s+(?P<src>{_NAME})"),
+    (re.compile(rf"(?i:said|says|added|wrote|according\s+to)\s+(?P<src>{_NAME})"),
+     re.compile(r"(?i:said|says|added|wrote|according\s+to)")),
     # WASHINGTON (AP) —
-    re.compile(rf"\((?P<src>{_WIRES})\)"),
+    (re.compile(rf"\((?P<src>{_WIRES})\)"), re.compile(r"\(")),
 ]
 
 # Capitalised words that open a sentence or name a time, never a source.
@@ -90,7 +96,9 @@ def find_attributions(seg: Segmented) -> list[tuple[str, Span]]:
     found: list[tuple[str, Span, Span]] = []
     for sentence in seg.sentences:
         body = seg.slice(sentence)
-        for pattern in _PATTERNS:
+        for pattern, needs in _PATTERNS:
+            if not needs.search(body):
+                continue
             for m in pattern.finditer(body):
                 lo, hi = _trim(m.group("src"))
                 if lo == hi:
