@@ -3,6 +3,7 @@
     python bench/scan_memory.py                  # the bbc corpus of bench/scan.py
     python bench/scan_memory.py --corpus beat    # the same-beat wire corpus
     python bench/scan_memory.py --quick          # 10k and 20k articles
+    python bench/scan_memory.py --sizes 300000   # only the size the target names
 
 Each size runs ``copytrace.scan`` (default settings, 2 worker processes) in its
 own process on a corpus made by ``bench/scan.py``'s ``make_corpus``. Peak memory
@@ -32,8 +33,8 @@ TARGET_MB = 4096
 TARGET_ARTICLES = 300_000
 
 
-def run(quick: bool = False, corpus: str = "bbc") -> dict:
-    sizes = [10_000, 20_000] if quick else [100_000, 200_000, 300_000]
+def run(quick: bool = False, corpus: str = "bbc", sizes: list[int] | None = None) -> dict:
+    sizes = sizes or ([10_000, 20_000] if quick else [100_000, 200_000, 300_000])
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-scanmem-") as tmp:
         work = Path(tmp)
@@ -64,9 +65,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--corpus", choices=("bbc", "beat"), default="bbc")
+    parser.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")],
+                        help="comma-separated corpus sizes (default 100000,200000,300000)")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
-    result = run(quick=args.quick, corpus=args.corpus)
+    result = run(quick=args.quick, corpus=args.corpus, sizes=args.sizes)
     print(json.dumps(result, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2))
