@@ -20,7 +20,7 @@ from ..blocks.candidates import lsh_pairs
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM
 from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
-from .threads import one_thread
+from .threads import one_thread, one_torch_thread
 
 _ALIGN_OPTIONS: dict = {}
 
@@ -46,7 +46,7 @@ def _count_common(texts: list[str]):
 
 def _align(line: str) -> list[dict]:
     results = align_task(json.loads(line), **_ALIGN_OPTIONS)
-    one_thread()  # torch, loaded by that task's first sentence model, counts its threads anew
+    one_torch_thread()  # in case a library set torch's threads when the sentence model loaded
     return results
 
 
