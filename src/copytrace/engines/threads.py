@@ -2,10 +2,11 @@
 
 A worker that let numpy's BLAS, OpenMP or torch start a thread per core
 would run ``cores²`` threads on ``cores`` cores. Measured on the BBC 10k scan
-(2 cores): the align stage took 66.6 s with numpy's BLAS at its default, and
-47.6 s with one thread per worker. Environment variables alone come too late:
-numpy is loaded (with its thread pool sized) before a worker's initialiser
-runs, so the pools already loaded are limited through threadpoolctl.
+(2 cores): the align stage took 66.6 s with numpy's BLAS at its default,
+and 46.8 s with one thread per worker, with the same pairs. Environment
+variables alone come too late: numpy is loaded (with its thread pool sized)
+before a worker's initialiser runs, so the pools already loaded are limited
+through threadpoolctl.
 """
 from __future__ import annotations
 
