@@ -114,11 +114,12 @@ class StaticEncoder:
         missing = list(dict.fromkeys(w for ws in words for w in ws if w not in self._word_ids))
         if missing:
             self._learn(missing)
+        table, word_ids = self._table, self._word_ids
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, ws in enumerate(words):
-            ids = list(chain.from_iterable(map(self._word_ids.__getitem__, ws)))[:limit]
+            ids = list(chain.from_iterable(map(word_ids.__getitem__, ws)))[:limit]
             if ids:
-                out[row] = self._table[ids].mean(axis=0)
+                out[row] = table[ids].mean(axis=0)
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 
