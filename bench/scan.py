@@ -141,7 +141,8 @@ from copytrace.corpus.scan import scan
 corpus, out, semantic, align = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4] == "1"
 r = scan(corpus, out, semantic=semantic, align=align, processes=2, progress=False)
 clusters = [json.loads(l)["members"] for l in open(out + "/clusters.jsonl")]
-print(json.dumps({"clusters": [c for c in clusters if len(c) > 1], "pairs": r.pairs,
+found = [[p["a"], p["b"]] for p in map(json.loads, open(out + "/pairs.jsonl"))]
+print(json.dumps({"clusters": [c for c in clusters if len(c) > 1], "pairs": r.pairs, "found": found,
                   "candidates": r.candidates, "stages": r.seconds}))
 """
 
@@ -257,6 +258,14 @@ def quality(found_clusters: list[list[str]], truth) -> dict:
     return {k: got[k] for k in ("precision", "recall", "ari")}
 
 
+def pair_precision(found: list[list[str]], truth) -> float:
+    """Share of the listed pairs whose two articles are in one planted family."""
+    from synthetic.generate import truth_pairs
+
+    pairs = {frozenset(p) for p in found if p[0] != p[1]}
+    return round(len(pairs & truth_pairs(truth)) / len(pairs), 4) if pairs else 1.0
+
+
 BEAT_ORIGINS = 0.15  # origins copied 1-3 times: a third of the reports are in reuse families
 
 
@@ -289,6 +298,8 @@ def run_size(kind: str, n: int, work: Path) -> list[dict]:
             clusters = got["clusters"]
             row.update(seconds=round(got["seconds"], 2), peak_mb=round(got["peak_mb"]),
                        docs_per_s=round(len(corpus.records) / got["seconds"]), **quality(clusters, corpus))
+            if "found" in got:  # copytrace lists its pairs: their own precision, beside the clusters'
+                row["pair_precision"] = pair_precision(got["found"], corpus)
             for key in ("stages", "candidates"):
                 if key in got:
                     row[key] = {k: round(v, 2) for k, v in got[key].items()}

@@ -102,6 +102,38 @@ def test_template_pairs_are_found_alike_one_pair_at_a_time_and_all_at_once():
     assert one_by_one.any() and (~one_by_one).any()
     assert (at_once == one_by_one).all()
     assert not filed_twice_many(pairs, {}).any()
+    # With common figures set aside, the same agreement, and some pairs now judged on the rarer
+    # ones (reports drawn from fewer figures, so that many keep two thirds of each other's).
+    figures = {p: np.unique(rng.choice(pool[:12], size=rng.integers(1, 9), replace=False)) for p in range(0, 300, 2)}
+    common = np.sort(pool[:4])
+    plain, rarer = ([a in figures and b in figures and filed_twice(figures[a], figures[b], c) for a, b in pairs.tolist()]
+                    for c in (np.zeros(0, dtype=np.uint64), common))
+    rarer = np.array(rarer)
+    assert (filed_twice_many(pairs, figures, common, chunk=700) == rarer).all()
+    assert (rarer & ~np.array(plain)).any() and not (~rarer & np.array(plain)).any()
+
+
+def test_figures_common_in_the_corpus_do_not_make_a_template_sibling_a_copy():
+    """Two reports of one template agree on the rate and on the day by chance: 2 of 3 figures
+    kept, as a copy would. The day is in many reports of the corpus; on their rarer figures they
+    keep 1 of 2. A copy keeps its rare figures, and a report with one rare figure is judged on
+    all of them (one chance agreement must not decide)."""
+    from copytrace.corpus.fingerprint_stage import common_figures, figure_counts, filed_twice, text_figures
+
+    sibling_a = "The bank cut its rate to 6.06 percent on June 17; economists had forecast 10.13 percent."
+    sibling_b = ("The bank cut its rate to 6.06 percent on June 17; economists had forecast 12.64 percent. "
+                 "Inflation stood at 17.3 percent.")
+    copy_a = sibling_a + " The decision was unanimous, with 9 votes."
+    figs = {n: text_figures(t) for n, t in enumerate([sibling_a, sibling_b, copy_a])}
+    filler = {100 + n: text_figures(f"The bank held its rate at {n}.{n} percent on June 17.") for n in range(60)}
+    common = common_figures(figure_counts({**figs, **filler}), documents=1000)
+    assert set(common.tolist()) == set(text_figures("June 17").tolist())  # in 63 reports, over 20
+    assert not filed_twice(figs[0], figs[1])  # 2 of 3 kept: not a template on all figures
+    assert filed_twice(figs[0], figs[1], common)  # on the rarer ones: 1 of 2
+    assert not filed_twice(figs[0], figs[2], common)  # a copy keeps them
+    one_rare = text_figures("The bank cut its rate to 6.06 percent on June 17.")
+    assert not filed_twice(one_rare, figs[1], common)  # one rare figure: all count, 2 of 2 kept
+    assert len(common_figures(figure_counts({**figs, **filler}), documents=10_000)) == 0  # 63 is under 1%
 
 
 def test_figures_keep_their_minus_sign_and_a_hyphen_is_not_one():

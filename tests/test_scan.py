@@ -293,7 +293,7 @@ def test_template_pairs_dropped_before_alignment_are_the_pairs_the_verdict_calls
     be the verdict's own rule: no pair dropped would have been judged derived, and most
     template pairs are dropped."""
     from copytrace.corpus.align import align_task, make_task
-    from copytrace.corpus.fingerprint_stage import filed_twice, fingerprint_batch
+    from copytrace.corpus.fingerprint_stage import common_figures, figure_counts, filed_twice, fingerprint_batch
 
     rows = sorted(wire.docs)
     settings = {"path": wire.common["path"], "max_df": wire.common["min_docs"],
@@ -306,6 +306,15 @@ def test_template_pairs_dropped_before_alignment_are_the_pairs_the_verdict_calls
     assert not [r for r in results if r["label"] != "non"]
     assert sum(p in dropped for p in wire.template) >= 0.8 * len(wire.template)
     assert sum(p in dropped for p in wire.planted) <= 0.02 * len(wire.planted)
+
+    # Set aside the figures too common to count (fingerprint_stage.common_figures): the pairs it
+    # drops besides are template pairs that agreed on common figures only, never planted copies.
+    held = {r: f for r, f in figures.items() if len(f)}
+    common = common_figures(figure_counts(held), len(rows))
+    assert len(common)  # dates and small numbers recur across a beat's reports
+    rarer = [p for p in pairs if filed_twice(figures[p[0]], figures[p[1]], common)]
+    assert set(dropped) <= set(rarer)  # the rarer figures add to the rule, never take from it
+    assert not [p for p in rarer if p in wire.planted and p not in dropped]
 
 
 def test_scan_without_alignment_does_not_pair_reports_of_one_template(tmp_path):

@@ -28,13 +28,15 @@ def driver_peak(src, out, monkeypatch) -> tuple[int, int, int]:
         tracemalloc.reset_peak()
         return fingerprint(self, *args, **kwargs)
 
-    monkeypatch.setattr(SparkEngine, "fingerprint", timed)
-    tracemalloc.start()
-    before, _ = tracemalloc.get_traced_memory()
-    result = scan(src, out, engine="spark", master="local[2]", align=False, progress=False)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    monkeypatch.setattr(SparkEngine, "fingerprint", fingerprint)
+    with monkeypatch.context() as patch:  # undone on leaving, failure or not
+        patch.setattr(SparkEngine, "fingerprint", timed)
+        tracemalloc.start()
+        try:
+            before, _ = tracemalloc.get_traced_memory()
+            result = scan(src, out, engine="spark", master="local[2]", align=False, progress=False)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
     return peaks["common"], peak - before, result.documents
 
 

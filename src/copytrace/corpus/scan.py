@@ -43,7 +43,7 @@ from tqdm import tqdm
 
 from . import spool as spooling
 from .align import make_task, plan
-from .fingerprint_stage import filed_twice_many
+from .fingerprint_stage import common_figures, figure_counts, filed_twice_many
 from ..blocks.candidates import anchor_pairs, exact_groups, jaccard_estimate, neighbour_pairs, text_key
 from ..blocks.cluster import clusters as find_clusters, held_links
 from ..blocks.provenance import Edge, root
@@ -192,7 +192,7 @@ def _scan_local(runner, source: Path, out: Path, work: Path, *, lexical: bool, s
     pairs, flags = _merge(found)
     n_candidates = len(pairs)
     # One template filed twice: its verdict is known before alignment (fingerprint_stage.filed_twice).
-    template = filed_twice_many(pairs, figures)
+    template = filed_twice_many(pairs, figures, common_figures(figure_counts(figures), len(reps)))
     pairs, flags, n_templates = pairs[~template], flags[~template], int(template.sum())
     pairs = reps[pairs] if len(pairs) else pairs  # positions among representatives -> rows
     if align:

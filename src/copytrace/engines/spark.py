@@ -50,7 +50,7 @@ from ..blocks.read import (Reject, corpus_files, duplicate_reason, jsonl_line, j
 from ..corpus.align import align_task, make_task
 from ..corpus.spool import to_document
 from ..corpus.steps import SOURCES
-from ..corpus.fingerprint_stage import filed_twice, fingerprint_batch
+from ..corpus.fingerprint_stage import COMMON_FIGURE_DOCS, common_figures, filed_twice, fingerprint_batch
 from ..errors import InputError
 from .threads import one_thread
 
@@ -166,8 +166,12 @@ def _band_keys(item):
     return [(int(k), row) for k in keys.tolist()]
 
 
-def _filed_twice(fa: bytes | None, fb: bytes | None) -> bool:
-    return filed_twice(np.frombuffer(fa or b"", dtype=np.uint64), np.frombuffer(fb or b"", dtype=np.uint64))
+def _filed_twice(fa: bytes | None, fb: bytes | None, common: np.ndarray) -> bool:
+    return filed_twice(np.frombuffer(fa or b"", dtype=np.uint64), np.frombuffer(fb or b"", dtype=np.uint64), common)
+
+
+def _figures_held(item) -> list[tuple[int, int]]:
+    return [(h, 1) for h in np.frombuffer(item[0] or b"", dtype=np.uint64).tolist()]
 
 
 def _anchors(item):
@@ -388,11 +392,16 @@ class SparkEngine:
         counts = {name: n for name, n in union.groupBy("source").count().collect()}
         pairs = union.groupBy("a", "b").agg(F.collect_set("source").alias("sources"))
         total = pairs.count()
+        # Figures too common to count (fingerprint_stage.common_figures): a few thousand hashes at most.
+        held = (self.fp.select("figures").rdd.flatMap(_figures_held).reduceByKey(lambda x, y: x + y)
+                .filter(lambda kv: kv[1] > COMMON_FIGURE_DOCS).collect())
+        common = common_figures((np.array([h for h, _ in held], dtype=np.uint64), np.array([c for _, c in held])),
+                                self.n_kept)
         sig_a = self.fp.select(F.col("row").alias("a"), F.col("sig").alias("sig_a"), F.col("figures").alias("fig_a"))
         sig_b = self.fp.select(F.col("row").alias("b"), F.col("sig").alias("sig_b"), F.col("figures").alias("fig_b"))
         judged = (pairs.join(sig_a, "a").join(sig_b, "b").rdd
                   .map(lambda r: (r.a, r.b, "+".join(s for s in SOURCES if s in r.sources), _estimate(r.sig_a, r.sig_b),
-                                  _filed_twice(r.fig_a, r.fig_b)))
+                                  _filed_twice(r.fig_a, r.fig_b, common)))
                   .persist())
         templates = judged.filter(lambda t: t[4]).count()
         picked = judged.filter(lambda t: not t[4] and keep(t[2], t[3])).map(lambda t: t[:4]).collect()
