@@ -55,3 +55,36 @@ def test_capitalised_words_are_those_grammar_does_not_capitalise():
     seg = segment('Officials said Ahmed Khan had left. He told them: "Nobody saw Basra again."')
     caps = [w for w, c in zip(seg.words, seg.capitalised) if c]
     assert caps == ["ahmed", "khan", "basra"]  # not "officials"/"he" (sentence start), not "nobody" (quotation)
+
+
+def test_only_the_stretch_with_a_doubtful_full_stop_goes_to_pysbd(monkeypatch):
+    """pysbd weighs "U.S. Central" (an abbreviation, or a sentence end?); the sure ends around it
+    are cut without it, so it reads one sentence, not the paragraph. A paragraph with a
+    quotation left open, or an ellipsis, still goes to it whole."""
+    import copytrace.segment as seg
+
+    seen = []
+    real = seg._splitter()
+
+    class Spy:
+        def segment(self, text):
+            seen.append(text)
+            return real.segment(text)
+
+    monkeypatch.setattr(seg, "_splitter", lambda: Spy())
+    first = "Militants fired rockets at two bases. "
+    doubtful = "Hours later U.S. Central Command said it struck back. "
+    last = "Nobody was hurt. The strikes were the third this month."
+    text = first + doubtful + last
+    assert [text[s.start:s.end].strip() for s in seg.split_sentences(text)] == [
+        "Militants fired rockets at two bases.", "Hours later U.S. Central Command said it struck back.",
+        "Nobody was hurt.", "The strikes were the third this month."]
+    assert seen == [doubtful.strip()]  # the piece up to the next sure end
+
+    seen.clear()
+    opened = doubtful + 'He said: "We will respond. ' + last
+    seg.split_sentences(opened)
+    assert seen == [opened]
+    seen.clear()
+    seg.split_sentences("Wait for it... " + doubtful)
+    assert seen == ["Wait for it... " + doubtful]

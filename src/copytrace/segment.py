@@ -132,17 +132,22 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(English.Abbreviation.ABBREVIATIONS)
 
 
-def _easy_split(body: str) -> list[tuple[int, int]] | None:
-    """Split a paragraph by punctuation when no boundary is in doubt, else None.
+def _easy_split(body: str) -> list[tuple[int, int, bool]] | None:
+    """A paragraph cut at the sentence ends no rule could doubt: ``(start, end, doubtful)``
+    pieces, ``doubtful`` when a full stop inside may or may not end a sentence.
 
     pysbd is accurate but costs ~2 ms a paragraph, half of a lexical comparison
-    (measured with bench/compare.py); most paragraphs have no abbreviation,
-    initial or ellipsis before a full stop and need none of its rules. Like
-    pysbd, a quotation of several sentences stays one sentence.
+    (measured with bench/compare.py), and grows with the square of the text it
+    is given; most sentence ends follow no abbreviation, initial or ellipsis and
+    need none of its rules. Only the doubtful pieces go to pysbd ("U.S.
+    Central Command said", in every other paragraph of a story on the U.S.
+    military, sent whole paragraphs to it). Like pysbd, a quotation of several
+    sentences stays one sentence. ``None`` (all to pysbd) for an ellipsis, which
+    pysbd reads across sentences.
     """
     if ".." in body or "…" in body:
         return None
-    pieces, start = [], 0
+    pieces, start, doubtful = [], 0, False
     for m in _BOUNDARY.finditer(body):
         head = body[start : m.start(1)]
         before = body[: m.start(1)]
@@ -152,10 +157,13 @@ def _easy_split(body: str) -> list[tuple[int, int]] | None:
         if last and head.rstrip("\"”’')]").endswith("."):
             word = last.group(1).strip("\"“‘([").lower()
             if len(word) <= 1 or "." in word or word in _abbreviations():
-                return None
-        pieces.append((start, m.start(1)))
-        start = m.end(1)
-    pieces.append((start, len(body)))
+                doubtful = True  # pysbd decides, with the text up to the next sure end
+                continue
+        pieces.append((start, m.start(1), doubtful))
+        start, doubtful = m.end(1), False
+    pieces.append((start, len(body), doubtful))
+    if any(d for *_, d in pieces) and (body.count("“") != body.count("”") or body.count('"') % 2):
+        return None  # a quotation left open: which ends are inside it is pysbd's to weigh
     return pieces
 
 
@@ -225,14 +233,21 @@ def _chunks(body: str) -> list[tuple[int, str]]:
 
 def _split_paragraph(body: str, base: int, spans: list[Span]) -> None:
     """Append the sentence spans of one paragraph (or piece of one) starting at ``base``."""
-    easy = _easy_split(body)
-    if easy is not None:
-        for start, end in easy:
-            piece = body[start:end]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                spans.append(Span(base + start + lead, base + start + len(piece.rstrip())))
+    pieces = _easy_split(body)
+    if pieces is None:
+        _pysbd_split(body, base, spans)
         return
+    for start, end, doubtful in pieces:
+        piece = body[start:end]
+        if doubtful:
+            _pysbd_split(piece, base + start, spans)
+        elif piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append(Span(base + start + lead, base + start + len(piece.rstrip())))
+
+
+def _pysbd_split(body: str, base: int, spans: list[Span]) -> None:
+    """Append pysbd's sentences of ``body``, located in it (pysbd returns strings)."""
     cursor = 0
     for piece in _splitter().segment(body):
         stripped = piece.strip()
