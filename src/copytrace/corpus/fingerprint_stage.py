@@ -64,14 +64,13 @@ def text_figures(text: str) -> np.ndarray:
                                  dtype=np.uint64, count=len(found)))
 
 
-def common_figures(counts: Mapping[int, int] | tuple[np.ndarray, np.ndarray], documents: int) -> np.ndarray:
+def common_figures(counts: tuple[np.ndarray, np.ndarray], documents: int) -> np.ndarray:
     """The figure hashes too common among ``documents`` to count as kept (sorted).
 
-    ``counts`` maps a figure's hash to the templated reports holding it, or is
-    ``(hashes, counts)`` arrays; see :data:`COMMON_FIGURE_SHARE`.
+    ``counts`` is ``(hashes, templated reports holding each)``, as
+    :func:`figure_counts` gives; see :data:`COMMON_FIGURE_SHARE`.
     """
-    hashes, held = (counts if isinstance(counts, tuple)
-                    else (np.fromiter(counts.keys(), dtype=np.uint64), np.fromiter(counts.values(), dtype=np.int64)))
+    hashes, held = counts
     bar = max(COMMON_FIGURE_SHARE * documents, COMMON_FIGURE_DOCS)
     return np.sort(np.asarray(hashes, dtype=np.uint64)[np.asarray(held) > bar])
 
