@@ -275,7 +275,9 @@ def speed_table(results: dict | None) -> str:
             continue
         result = entry["result"]
         if entry.get("when"):  # rerun on its own after the suite
-            lines.append(f"| {name} | (measured) | {entry['when']} |")
+            on = entry.get("machine")
+            lines.append(f"| {name} | (measured) | {entry['when']}"
+                         + (f", {on['cores']} cores, {on['cpu']}" if on else "") + " |")
         spec = SPEED_ROWS.get(name)
         if spec is None:  # a benchmark without a curated list: its headline scalars
             spec = [(k, k.replace("_", " ")) for k, v in result.items()

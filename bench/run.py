@@ -116,13 +116,14 @@ def table(results: dict) -> str:
 def _merged(path: Path, fresh: dict) -> dict:
     """A subset rerun (``--only``) updates its benchmarks in the existing results, keeping the rest.
 
-    Each rerun benchmark carries its own ``when``, so the README can say it was measured apart.
+    Each rerun benchmark carries its own ``when`` and ``machine``, so the README can say it was
+    measured apart, and on what.
     """
     if not path.exists():
         return fresh
     old = json.loads(path.read_text(encoding="utf-8"))
     for name, entry in fresh["benches"].items():
-        old.setdefault("benches", {})[name] = {**entry, "when": fresh["when"]}
+        old.setdefault("benches", {})[name] = {**entry, "when": fresh["when"], "machine": fresh["machine"]}
     return old
 
 
