@@ -109,3 +109,16 @@ _ALPHABET = ("abcXYZ019 .,;:'\"-—()!?$%&/\\@#" "éüñçØß" "中文日本" "
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_word_by_word_tokenising_gives_model2vecs_vectors_on_any_text(screen, texts):
     _assert_same_vectors(screen, texts)
+
+
+def test_a_full_word_cache_is_emptied_without_losing_the_words_in_hand(screen, monkeypatch):
+    """When the word cache fills in the middle of a call, the words of that call it already held
+    must not be lost with it: the vectors stay model2vec's."""
+    import copytrace.static as static
+
+    monkeypatch.setattr(static, "WORD_CACHE", 10)
+    screen._word_ids.clear()
+    _assert_same_vectors(screen, ["the bank cut its rate"])  # 5 words held
+    # 11 words, 7 new: 12 would pass the bar, so the cache is emptied, "the bank ... its rate" too
+    _assert_same_vectors(screen, ["the bank raised its rate to a new high today again"])
+    assert len(screen._word_ids) == 11

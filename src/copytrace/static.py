@@ -111,7 +111,11 @@ class StaticEncoder:
         chars = limit * model.median_token_length if limit else None
         texts = [_BERT_DROP.sub("", t[:chars]) for t in texts]
         words = [t.split() for t in texts]
-        missing = list(dict.fromkeys(w for ws in words for w in ws if w not in self._word_ids))
+        distinct = list(dict.fromkeys(w for ws in words for w in ws))
+        missing = [w for w in distinct if w not in self._word_ids]
+        if len(self._word_ids) + len(missing) > WORD_CACHE:  # full: start again with this call's words
+            self._word_ids.clear()
+            missing = distinct
         if missing:
             self._learn(missing)
         table, word_ids = self._table, self._word_ids
@@ -126,8 +130,6 @@ class StaticEncoder:
     def _learn(self, words: list[str]) -> None:
         """Tokenise ``words`` in one batch (a call a word cost ~20 us) and remember their ids."""
         model = self._model
-        if len(self._word_ids) + len(words) > WORD_CACHE:
-            self._word_ids.clear()
         unk = model.unk_token_id
         for word, encoding in zip(words, model.tokenizer.encode_batch_fast(words, add_special_tokens=False)):
             # attention_mask: a tokenizer that pads a batch must not add its padding to a word
