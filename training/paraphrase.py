@@ -27,16 +27,18 @@ from copytrace.embed import DEFAULT_SHA256, get_encoder  # noqa: E402
 from copytrace.evaluate import paraphrase_fit as fit  # noqa: E402
 from copytrace.evaluate.calibrate import stratified_folds  # noqa: E402
 from copytrace.evaluate.datasets import load_msrp  # noqa: E402
+from copytrace.int8 import RECIPE  # noqa: E402
 from copytrace.static import cache_dir, get_static  # noqa: E402
 
 
 def cosines(pairs, data: Path) -> np.ndarray:
-    """Each pair's MiniLM cosine, cached by the data file's and the model's hashes."""
-    key = hashlib.sha256(data.read_bytes() + DEFAULT_SHA256.encode()).hexdigest()[:16]
+    """Each pair's MiniLM cosine, cached by the data file's and the model's hashes and its precision."""
+    encoder = get_encoder()
+    precision = RECIPE if encoder.int8 is not None else "float32"
+    key = hashlib.sha256(data.read_bytes() + DEFAULT_SHA256.encode() + precision.encode()).hexdigest()[:16]
     cache = cache_dir() / "training" / f"msrp-cosines-{key}.npy"
     if cache.exists():
         return np.load(cache)
-    encoder = get_encoder()
     sentences = list(dict.fromkeys(s for p in pairs for s in (p.a, p.b)))
     index = {s: i for i, s in enumerate(sentences)}
     vectors = encoder.encode(sentences)

@@ -22,29 +22,23 @@ static copy of itself (:mod:`copytrace.static`) that
 :func:`~copytrace.align.paraphrase.align_paraphrases` uses to skip sentences
 that cannot be paraphrases of anything on the other side.
 
-Why float32 and not int8: dynamic int8 (``torch.ao.quantization.quantize_dynamic``)
-on every Linear layer halves the model's time but costs 1.3 points of MSRP
-held-out accuracy; on the query/key/value and feed-forward-input layers only,
-with the LayerNorm outlier channels moved into the weights first (SmoothQuant),
-it saves 25% at no MSRP cost — but int8 activations are scaled per batch, so a
-sentence's vector then depends on which sentences share its batch (cosines
-moved by up to 0.03), and a comparison would depend on what the process
-embedded before. Vectors here are a function of the sentence alone.
+The default model runs as an int8 copy of itself (:mod:`copytrace.int8`):
+ONNX Runtime, one sentence per run, so that a sentence's vector is a function of
+the sentence alone. (PyTorch's own dynamic int8 scales activations per batch:
+a sentence's vector then depends on which sentences share its batch, cosines
+moved by up to 0.03, and it cost 1.3 points of MSRP accuracy.)
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
 
-from .errors import InputError
 # The model's name, checksum and location live in .weights (static.py needs them too);
 # they stay importable from here, where callers look for them.
-from .weights import DEFAULT_MODEL, DEFAULT_SHA256, file_sha256, shipped_model_dir, verify_checksum  # noqa: F401
+from .weights import DEFAULT_MODEL, DEFAULT_SHA256, file_sha256, load_sentence_transformer, shipped_model_dir, verify_checksum  # noqa: F401
 
 BATCH_SIZE = 64  # at most, so a long list never holds more than this in one pass
 # One transformer pass costs about as much as this many padded tokens (all-MiniLM-L6-v2,
@@ -62,6 +56,10 @@ class Encoder:
     ``encode`` returns float32 rows of unit length, so ``x @ y.T`` is cosine
     similarity. A sentence seen before is never embedded again: the corpus scan
     meets the same sentence in many candidate pairs.
+
+    The default model runs as its int8 copy (:mod:`copytrace.int8`, ~2x
+    faster, same MSRP accuracy) when that can be built; ``encoder.int8 = None``
+    switches back to the float32 model. Any other model runs in float32.
     """
 
     def __init__(self, model, name: str, *, cache_size: int = CACHE_SIZE):
@@ -79,6 +77,11 @@ class Encoder:
         self._model_lock = threading.Lock()
         self.embedded = 0  # sentences actually run through the model (not cache hits)
         self._screen = None if name == DEFAULT_MODEL else False  # False: none; None: not loaded yet
+        self.int8 = None
+        if name == DEFAULT_MODEL and getattr(model, "tokenizer", None) is not None:
+            from .int8 import get_int8
+
+            self.int8 = get_int8(model.tokenizer, model.max_seq_length, self.dim)
 
     def __repr__(self) -> str:
         return f"Encoder({self.name!r}, dim={self.dim})"
@@ -126,7 +129,10 @@ class Encoder:
         return out
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Run the model on ``texts`` in length-cut batches; rows in input order."""
+        """Run the model on ``texts`` (int8 one by one, or float32 in length-cut batches); rows in input order."""
+        if self.int8 is not None:
+            with self._model_lock:
+                return self.int8.embed(texts)
         import torch
 
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -217,38 +223,5 @@ def _load(name: str):
         shipped = shipped_model_dir()
         if shipped is not None:
             verify_checksum(shipped / "model.safetensors", DEFAULT_SHA256)
-            return _sentence_transformer(str(shipped), name)
-    return _sentence_transformer(name, name)
-
-
-@contextmanager
-def _quiet_transformers():
-    """No weight-loading bar or load report: a CLI user sees only copytrace's own output."""
-    from transformers.utils import logging as tlog
-
-    level, bar = tlog.get_verbosity(), tlog.is_progress_bar_enabled()
-    tlog.set_verbosity_error()
-    tlog.disable_progress_bar()
-    try:
-        yield
-    finally:
-        tlog.set_verbosity(level)
-        if bar:
-            tlog.enable_progress_bar()
-
-
-def _sentence_transformer(path_or_name: str, name: str):
-    # Offline for good: the hub is never consulted, even for a missing file.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        with _quiet_transformers():
-            return SentenceTransformer(path_or_name, device="cpu", local_files_only=True)
-    except Exception as exc:  # hub/transformers raise many types; the user needs one line
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            f"model {name}",
-            f"cannot be loaded offline: not a model directory nor in the local Hugging Face cache ({reason[:200]})",
-        ) from None
+            return load_sentence_transformer(str(shipped), name)
+    return load_sentence_transformer(name, name)
