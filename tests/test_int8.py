@@ -89,3 +89,22 @@ def test_a_failed_build_falls_back_to_float32_with_a_note(tmp_path, capsys, enc)
     err = capsys.readouterr().err
     assert "int8 build failed" in err and "float32" in err
     assert not any(p.name.startswith("target") for p in tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.slow
+def test_a_build_from_the_shipped_weights_gives_the_cached_copys_vectors(tmp_path, enc):
+    """The whole build, in a child process as on first use: export, smoothing, quantisation (~45 s)."""
+    import subprocess
+    import sys
+
+    from copytrace.weights import shipped_model_dir
+
+    target = tmp_path / "int8"
+    done = subprocess.run([sys.executable, "-m", "copytrace.int8", str(shipped_model_dir()), str(target)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["int8"]  # no temporary folder left behind
+    assert sorted(p.name for p in target.iterdir()) == ["model.onnx"]
+    built = int8.Int8Model(target, enc._model.tokenizer, enc._model.max_seq_length, enc.dim)
+    np.testing.assert_allclose(built.embed(SENTENCES), enc.int8.embed(SENTENCES), atol=1e-5)
+    assert "Warning" not in done.stderr  # the tracer's advice is not shown at install

@@ -29,7 +29,7 @@ Three choices keep it as good as the float32 model:
   sentence: the same in a comparison, a scan or the server, whatever was
   embedded before. No padding is computed either.
 
-The copy is built once per machine (~30 s, offline, in a child process) and
+The copy is built once per machine (~45 s, offline, in a child process) and
 cached under the copytrace cache folder in a folder named by the weights'
 SHA-256 and :data:`RECIPE`; it is written atomically, like the static copy
 (:mod:`copytrace.static`). When it cannot be built (ONNX Runtime missing, a
@@ -37,11 +37,13 @@ failed export) the encoder runs the float32 model and says so on stderr.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -82,6 +84,8 @@ class Int8Model:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
         tokens = self._tokenizer(list(texts), truncation=True, max_length=self._max_length)  # one call: ~1 ms each otherwise
         for i in range(len(texts)):
             feed = {k: np.asarray(tokens[k][i], dtype=np.int64)[None, :] for k in INPUTS}
@@ -115,7 +119,7 @@ def _load_or_build(source: Path, target: Path, tokenizer, max_length: int, dim: 
         print("copytrace: onnxruntime is not installed; the sentence model runs in float32 (~2x slower)", file=sys.stderr)
         return None
     if not (target / "model.onnx").exists():
-        print(f"copytrace: building an int8 copy of the sentence model into {target} (once: ~30 s)", file=sys.stderr)
+        print(f"copytrace: building an int8 copy of the sentence model into {target} (once: ~45 s)", file=sys.stderr)
         # A child process: the export's torch graphs and memory must not stay in a
         # process that later forks workers.
         done = subprocess.run([sys.executable, "-m", "copytrace.int8", str(source), str(target)],
@@ -143,6 +147,10 @@ def build(source: Path | str, target: Path | str) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     try:
         example = tokenizer(["An example sentence."], return_tensors="pt")
+        # The tracer's and the quantiser's advice (TracerWarning, "consider pre-processing")
+        # is for other models: the result is tested, not the advice.
+        warnings.simplefilter("ignore")
+        logging.getLogger().setLevel(logging.ERROR)
         torch.onnx.export(_LastHidden(bert), tuple(example[k] for k in INPUTS), str(tmp / "float.onnx"),
                           input_names=list(INPUTS), output_names=["hidden"],
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
