@@ -28,7 +28,8 @@ from copytrace.evaluate import paraphrase_fit as fit  # noqa: E402
 from copytrace.evaluate.calibrate import stratified_folds  # noqa: E402
 from copytrace.evaluate.datasets import load_msrp  # noqa: E402
 from copytrace.int8 import RECIPE  # noqa: E402
-from copytrace.static import cache_dir, get_static  # noqa: E402
+from copytrace.copies import cache_dir  # noqa: E402
+from copytrace.static import get_static  # noqa: E402
 
 
 def cosines(pairs, data: Path) -> np.ndarray:

@@ -30,17 +30,14 @@ Three choices keep it as good as the float32 model:
   embedded before. No padding is computed either.
 
 The copy is built once per machine (~45 s, offline, in a child process) and
-cached under the copytrace cache folder in a folder named by the weights'
-SHA-256 and :data:`RECIPE`; it is written atomically, like the static copy
-(:mod:`copytrace.static`). When it cannot be built (ONNX Runtime missing, a
-failed export) the encoder runs the float32 model and says so on stderr.
+cached (:mod:`copytrace.copies`: under the copytrace cache folder, written
+atomically) in a folder named by the weights' SHA-256 and :data:`RECIPE`.
+When it cannot be built (ONNX Runtime missing, a failed export) the encoder
+runs the float32 model and says so on stderr.
 """
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
 import sys
 import threading
 import warnings
@@ -49,7 +46,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .static import cache_dir
+from .copies import build_in_child, cache_dir, write_atomically
 from .weights import DEFAULT_SHA256, load_sentence_transformer, shipped_model_dir
 
 RECIPE = "sq80-pc-rr-1"  # SmoothQuant alpha 0.8, per-channel 7-bit weights; bump when the build changes
@@ -120,13 +117,9 @@ def _load_or_build(source: Path, target: Path, tokenizer, max_length: int, dim: 
         return None
     if not (target / "model.onnx").exists():
         print(f"copytrace: building an int8 copy of the sentence model into {target} (once: ~45 s)", file=sys.stderr)
-        # A child process: the export's torch graphs and memory must not stay in a
-        # process that later forks workers.
-        done = subprocess.run([sys.executable, "-m", "copytrace.int8", str(source), str(target)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode != 0 or not (target / "model.onnx").exists():
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            print(f"copytrace: the int8 build failed, the sentence model runs in float32 ({last[:200]})", file=sys.stderr)
+        failed = build_in_child("copytrace.int8", source, target, "model.onnx")
+        if failed is not None:
+            print(f"copytrace: the int8 build failed, the sentence model runs in float32 ({failed})", file=sys.stderr)
             return None
     return Int8Model(target, tokenizer, max_length, dim)
 
@@ -136,34 +129,28 @@ def build(source: Path | str, target: Path | str) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     model = load_sentence_transformer(str(source), str(source))
     bert, tokenizer = model[0].auto_model.eval(), model.tokenizer
     lines = (line.strip() for line in CALIBRATION.read_text(encoding="utf-8").splitlines())
     sentences = [line for line in lines if line and not line.startswith("#")]
     _smooth(bert, _input_maxima(bert, tokenizer, sentences), ALPHA)
-    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
-    tmp.mkdir(parents=True, exist_ok=True)
-    try:
+
+    def write(folder: Path) -> None:
+        folder.mkdir()
         example = tokenizer(["An example sentence."], return_tensors="pt")
         # The tracer's and the quantiser's advice (TracerWarning, "consider pre-processing")
         # is for other models: the result is tested, not the advice.
         warnings.simplefilter("ignore")
         logging.getLogger().setLevel(logging.ERROR)
-        torch.onnx.export(_LastHidden(bert), tuple(example[k] for k in INPUTS), str(tmp / "float.onnx"),
+        torch.onnx.export(_last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "float.onnx"),
                           input_names=list(INPUTS), output_names=["hidden"],
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
                           opset_version=17, dynamo=False)
-        quantize_dynamic(str(tmp / "float.onnx"), str(tmp / "model.onnx"), weight_type=QuantType.QInt8,
+        quantize_dynamic(str(folder / "float.onnx"), str(folder / "model.onnx"), weight_type=QuantType.QInt8,
                          per_channel=True, reduce_range=True)
-        (tmp / "float.onnx").unlink()
-        os.replace(tmp, target)
-    except OSError:
-        if not (target / "model.onnx").exists():
-            raise
-    finally:  # another process finished first (its copy is as good), or we failed
-        shutil.rmtree(tmp, ignore_errors=True)
+        (folder / "float.onnx").unlink()
+
+    write_atomically(Path(target), "model.onnx", write)
 
 
 def _input_maxima(bert, tokenizer, sentences: list[str]) -> dict:
@@ -213,7 +200,7 @@ def _smooth(bert, maxima: dict, alpha: float) -> None:
         setattr(bert.get_submodule(parent), attr, Smoothed(layer, scale))
 
 
-def _LastHidden(bert):
+def _last_hidden(bert):
     """``bert`` as a module that returns its last hidden states (what mean pooling reads)."""
     import torch
 

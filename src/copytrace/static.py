@@ -12,18 +12,14 @@ It is not good enough to decide a paraphrase, but good enough to say which
 sentence pairs cannot be one, so the transformer runs only on the rest (see
 ``align.paraphrase``).
 
-The distilled model is cached under ``$COPYTRACE_CACHE`` (default
-``$XDG_CACHE_HOME/copytrace`` or ``~/.cache/copytrace``) in a folder named by
-the SHA-256 of the transformer weights it came from, and written atomically:
-a crash or a Ctrl-C mid-way leaves no half model behind, and two processes
-distilling at once both end up reading one complete copy.
+The distilled model is cached (:mod:`copytrace.copies`: under
+``$COPYTRACE_CACHE``, written atomically) in a folder named by the SHA-256 of
+the transformer weights it came from.
 """
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import sys
 import threading
 from collections import OrderedDict
@@ -33,6 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .copies import build_in_child, cache_dir, write_atomically
 from .weights import DEFAULT_SHA256, file_sha256, shipped_model_dir
 
 DIMS = 256
@@ -136,13 +133,6 @@ class StaticEncoder:
             self._word_ids[word] = [i for i, real in zip(encoding.ids, encoding.attention_mask) if real and i != unk]
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("COPYTRACE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "copytrace"
-    )
-    return Path(base)
-
-
 def model_dir(source_sha256: str) -> Path:
     """Where the static copy of the model with these weights lives."""
     return cache_dir() / f"static-{DIMS}-{source_sha256[:32]}"
@@ -176,17 +166,9 @@ def _load_or_distil(source: Path, target: Path) -> StaticEncoder | None:
         return None
     if not (target / "model.safetensors").exists():
         print(f"copytrace: distilling a static copy of the sentence model into {target} (once: 15 s on a quiet machine, minutes on a busy one)", file=sys.stderr)
-        # A child process: the distillation's torch thread pools and memory
-        # must not stay in a process that later forks workers.
-        done = subprocess.run(
-            [sys.executable, "-m", "copytrace.static", str(source), str(target)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        if done.returncode != 0 or not (target / "model.safetensors").exists():
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            print(f"copytrace: distillation failed, using the transformer alone ({last[:200]})", file=sys.stderr)
+        failed = build_in_child("copytrace.static", source, target, "model.safetensors")
+        if failed is not None:
+            print(f"copytrace: distillation failed, using the transformer alone ({failed})", file=sys.stderr)
             return None
     return StaticEncoder(StaticModel.from_pretrained(str(target)), target)
 
@@ -197,18 +179,8 @@ def distil(source: Path | str, target: Path | str) -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from model2vec.distill import distill
 
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     model = distill(model_name=str(source), pca_dims=DIMS)
-    tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
-    try:
-        model.save_pretrained(str(tmp))
-        os.replace(tmp, target)
-    except OSError:
-        if not (target / "model.safetensors").exists():
-            raise
-    finally:  # another process finished first (its copy is as good), or we failed
-        shutil.rmtree(tmp, ignore_errors=True)
+    write_atomically(Path(target), "model.safetensors", lambda folder: model.save_pretrained(str(folder)))
 
 
 if __name__ == "__main__":
