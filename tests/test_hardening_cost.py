@@ -6,7 +6,7 @@ import pytest
 from rapidfuzz.distance import Indel
 
 from copytrace.align import paraphrase as paraphrase_mod
-from copytrace.align.verbatim import LONG_PASSAGE, _chain, _seeds, _similarity, align_verbatim
+from copytrace.align.verbatim import LONG_PASSAGE, _chain, _seeds, _similarity, align_verbatim, gram_keys
 from copytrace.analyse.evidence import _longest_equal, longest_exact
 from copytrace.segment import segment
 
@@ -47,7 +47,7 @@ def test_a_run_across_an_anchor_is_counted_whole():
 def test_long_passage_similarity_matches_the_whole_alignment(seed):
     rng = random.Random(100 + seed)
     a, b = _edited(rng, rng.randint(2500, 6000), rng.randint(1, 80))
-    chain = max(_chain(_seeds(a, b, [True] * len(a), [True] * len(b), 3)), key=len)
+    chain = max(_chain(_seeds(gram_keys(a, 3), gram_keys(b, 3), [True] * len(a), [True] * len(b), 3)), key=len)
     i1, j1 = chain[-1][0] + 3, chain[-1][1] + 3
     assert max(i1 - chain[0][0], j1 - chain[0][1]) > LONG_PASSAGE  # the piecewise path is taken
     whole = Indel.normalized_similarity(a[chain[0][0] : i1], b[chain[0][1] : j1])
@@ -119,8 +119,9 @@ def test_templated_text_weighs_each_sentence_against_few_partners(monkeypatch):
     n = 150
     a, b = (segment(t) for t in _templated(n))
     scored = []
-    real = paraphrase_mod.feature_matrix
-    monkeypatch.setattr(paraphrase_mod, "feature_matrix", lambda c, sides: scored.append(len(sides)) or real(c, sides))
+    real = paraphrase_mod.side_features
+    monkeypatch.setattr(paraphrase_mod, "side_features",
+                        lambda lefts, rights, rows, cols: scored.append(len(rows)) or real(lefts, rights, rows, cols))
     passages = paraphrase_mod.align_paraphrases(a, b, get_encoder())
     assert len(a.sentences) * len(b.sentences) > paraphrase_mod.FULL_PAIRS
     # At most 2 x MAX_PARTNERS pairs a sentence, each in at most two splits and two merges.

@@ -103,11 +103,24 @@ def test_retraining_reaches_the_reported_accuracy():
     assert abs(model["prefilter_bar"] - shipped["prefilter_bar"]) <= 0.01
 
 
-def test_feature_matrix_matches_pair_by_pair_features():
+@pytest.mark.parametrize("grid", [True, False])
+def test_feature_matrix_matches_pair_by_pair_features(grid, monkeypatch):
     # The vectorised rows (one similarity matrix for all pairs, reduceat per side) must equal
     # the plain per-pair definition, with word vectors and without, and for a side with no
-    # content word (its alignment columns are zero) and a side in several pairs.
+    # content word (its alignment columns are zero) and a side in several pairs; both when the
+    # counts come from the grid of sides (a comparison's units) and pair by pair (MSRP's).
+    from copytrace.align import pair_scorer
     from copytrace.align.pair_scorer import pair_features
+
+    monkeypatch.setattr(pair_scorer, "GRID_CELLS", 100 if grid else 0)
+    calls = {"grid": 0}
+    counts = pair_scorer._grid_counts
+
+    def counted(*args):
+        calls["grid"] += 1
+        return counts(*args)
+
+    monkeypatch.setattr(pair_scorer, "_grid_counts", counted)
     from copytrace.embed import get_encoder
 
     static = get_encoder().screen
@@ -126,4 +139,5 @@ def test_feature_matrix_matches_pair_by_pair_features():
         got = feature_matrix(cos, pairs)
         assert got.shape == (len(pairs), len(FEATURES))
         assert np.allclose(got, expected, atol=1e-6)
+    assert calls["grid"] == (2 if grid else 0)
     assert feature_matrix([], []).shape == (0, len(FEATURES))

@@ -60,3 +60,26 @@ def test_skipped_spans_are_not_aligned():
     skip = [seg.sentences[0]]
     ps = align_verbatim(seg, segment(text), skip_a=skip, skip_b=[segment(text).sentences[0]])
     assert len(ps) == 1 and seg.slice(ps[0].a).startswith("The river")
+
+
+def test_seeds_are_every_shared_usable_ngram_not_too_frequent():
+    """The seeds (found by sorting n-gram hashes) against the definition, on texts with repeats and skipped words."""
+    import random
+
+    from copytrace.align.verbatim import MAX_SEED_REPEATS, _seeds, gram_keys
+
+    rng = random.Random(3)
+    for _ in range(20):
+        vocab = [f"w{k}" for k in range(rng.randint(2, 12))]
+        a = [rng.choice(vocab) for _ in range(rng.randint(0, 120))]
+        b = [rng.choice(vocab) for _ in range(rng.randint(0, 120))]
+        ua = [rng.random() > 0.1 for _ in a]
+        ub = [rng.random() > 0.1 for _ in b]
+        n = 3
+        grams_b: dict[tuple, list[int]] = {}
+        for j in range(len(b) - n + 1):
+            if all(ub[j:j + n]):
+                grams_b.setdefault(tuple(b[j:j + n]), []).append(j)
+        expected = [(i, j) for i in range(len(a) - n + 1) if all(ua[i:i + n])
+                    for j in grams_b.get(tuple(a[i:i + n]), []) if len(grams_b[tuple(a[i:i + n])]) <= MAX_SEED_REPEATS]
+        assert _seeds(gram_keys(a, n), gram_keys(b, n), ua, ub, n) == expected

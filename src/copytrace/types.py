@@ -15,7 +15,7 @@ Label = Literal["wholly", "partially", "non"]
 Direction = Literal["a->b", "b->a", "unknown"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: ~a million are made per 1,000 articles
 class Span:
     """A half-open character range ``[start, end)``."""
 

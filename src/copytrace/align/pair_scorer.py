@@ -40,7 +40,7 @@ from importlib import resources
 from typing import Sequence
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from ..segment import TOKEN, normalise
@@ -75,6 +75,7 @@ class Side:
     joined: str
     content_words: tuple[str, ...]  # sorted, the rows of content_vectors
     content_vectors: np.ndarray | None  # static-model vectors of the content words, unit length
+    hashes: tuple[np.ndarray, ...] = ()  # hash() of each item of _items(self), by kind (see _grid_counts)
 
 
 def prepare(
@@ -98,16 +99,20 @@ def prepare(
     grams = tuple(frozenset(zip(*(words[k:] for k in range(n)))) for n in (1, 2, 3))
     content = frozenset(w for w in words if w not in STOPWORDS)
     ordered = tuple(sorted(content))
+    numbers = frozenset(w.replace(",", "") for w in words if _DIGIT.search(w))
+    names = frozenset(normalise(w) for w in surface[1:] if w[:1].isupper())
     return Side(
         words=words,
         grams=grams,  # type: ignore[arg-type]
         content=content,
-        numbers=frozenset(w.replace(",", "") for w in words if _DIGIT.search(w)),
-        names=frozenset(normalise(w) for w in surface[1:] if w[:1].isupper()),
+        numbers=numbers,
+        names=names,
         negations=sum(w in NEGATIONS or w.endswith("n't") for w in words),
         joined=" ".join(words),
         content_words=ordered,
         content_vectors=word_vectors(static, ordered) if static is not None and ordered else None,
+        hashes=tuple(np.fromiter(map(hash, items), dtype=np.int64, count=len(items))
+                     for items in (*grams, content, numbers, names)),
     )
 
 
@@ -229,44 +234,116 @@ class PairScorer:
         return self.decide(feature_matrix(cosines, pairs))
 
 
-# Pairs per block of feature_matrix: bounds the word-by-word similarity matrix of a block
-# (MSRP: ~3,000 x 3,000 words); a comparison's candidate pairs fit in one.
+# Pairs per block of feature_matrix when the pairs share few sides: bounds the word-by-word
+# similarity matrix of a block (MSRP: ~3,000 x 3,000 words).
 BLOCK = 256
+# A comparison's units are its sentences (and adjacent pairs) each against each: at most this
+# many cells of that grid per pair, and the counts are computed over the grid (see side_features).
+GRID_CELLS = 4
 
 
 def feature_matrix(cosines: Sequence[float], pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
-    """One row of :data:`FEATURES` per pair, the same values as :func:`pair_features`.
-
-    Vectorised over the pairs: per pair only set intersections and the three
-    rapidfuzz calls run in Python; the ratios are numpy columns, and the soft
-    word alignment of every pair comes from one similarity matrix of all the
-    left sides' content words against all the right sides' (a comparison's
-    candidate pairs share their sentences), reduced per side with ``reduceat``.
-    """
-    n = len(pairs)
-    out = np.empty((n, len(FEATURES)), dtype=np.float64)
-    out[:, 0] = np.asarray(cosines, dtype=np.float64).reshape(n)
-    for start in range(0, n, BLOCK):
-        block = pairs[start : start + BLOCK]
-        out[start : start + len(block), 1:] = _block_features(block)
+    """One row of :data:`FEATURES` per pair, the same values as :func:`pair_features`."""
+    lefts, rows = _distinct([x for x, _ in pairs])
+    rights, cols = _distinct([y for _, y in pairs])
+    out = side_features(lefts, rights, rows, cols)
+    out[:, 0] = np.asarray(cosines, dtype=np.float64).reshape(len(pairs))
     return out
 
 
-def _block_features(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
+def side_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Rows of :data:`FEATURES` (the cosine column left 0) for the pairs ``(lefts[rows[k]], rights[cols[k]])``.
+
+    Vectorised: when the pairs are most of the grid of their sides (a
+    comparison weighs every sentence against every other), set sizes and
+    overlaps come from one sparse product per item kind and the three string
+    similarities from rapidfuzz's ``cdist``, over the grid; otherwise (MSRP's
+    pairs share no side) pair by pair, in blocks. The soft word alignment comes
+    from one similarity matrix of the left sides' content words against the
+    right sides', reduced per side with ``reduceat``.
+    """
+    rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+    n = len(rows)
+    out = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if n and len(lefts) * len(rights) <= GRID_CELLS * n:
+        out[:, 1:] = _features(lefts, rights, rows, cols, *_grid_counts(lefts, rights, rows, cols))
+        return out
+    for start in range(0, n, BLOCK):
+        block = slice(start, start + BLOCK)
+        ls, r = _distinct([lefts[k] for k in rows[block]])
+        rs, c = _distinct([rights[k] for k in cols[block]])
+        out[block, 1:] = _features(ls, rs, r, c, *_pair_counts([(ls[i], rs[j]) for i, j in zip(r, c)]))
+    return out
+
+
+def _distinct(sides: Sequence[Side]) -> tuple[list[Side], np.ndarray]:
+    """The distinct sides (by identity) and each item's index among them."""
+    index: dict[int, int] = {}
+    distinct: list[Side] = []
+    at = np.empty(len(sides), dtype=np.intp)
+    for k, s in enumerate(sides):
+        i = index.setdefault(id(s), len(distinct))
+        if i == len(distinct):
+            distinct.append(s)
+        at[k] = i
+    return distinct, at
+
+
+def _items(s: Side) -> tuple[frozenset, ...]:
+    """What the overlap features count, by kind: word 1-, 2-, 3-grams, content words, numbers, names."""
+    return (*s.grams, s.content, s.numbers, s.names)
+
+
+def _pair_counts(pairs: Sequence[tuple[Side, Side]]):
+    """Sizes of x, y and x∩y per item kind, and the three string similarities, pair by pair."""
     n = len(pairs)
-    # Sizes of x, y and x∩y per item kind: word 1-, 2-, 3-grams, content words, numbers, names.
-    sx = np.empty((n, 6))
-    sy = np.empty((n, 6))
-    both = np.empty((n, 6))
-    fuzzy = np.empty((n, 3))
+    sx, sy, both, fuzzy = np.empty((n, 6)), np.empty((n, 6)), np.empty((n, 6)), np.empty((n, 3))
     for k, (x, y) in enumerate(pairs):
-        for m, (a, b) in enumerate(zip((*x.grams, x.content, x.numbers, x.names), (*y.grams, y.content, y.numbers, y.names))):
+        for m, (a, b) in enumerate(zip(_items(x), _items(y))):
             sx[k, m], sy[k, m], both[k, m] = len(a), len(b), len(a & b)
         fuzzy[k] = (
             fuzz.ratio(x.joined, y.joined) / 100,
             fuzz.token_set_ratio(x.joined, y.joined) / 100,
             LCSseq.normalized_similarity(x.words, y.words),
         )
+    return sx, sy, both, fuzzy
+
+
+def _grid_counts(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray):
+    """:func:`_pair_counts` computed over the whole grid of sides, then picked out per pair.
+
+    Overlaps are a product of 0/1 matrices (sides x distinct items) per item
+    kind, items told apart by their ``hash()`` (within one process, as the
+    sides are: a collision of two 64-bit hashes is not a practical concern).
+    """
+    sx = np.array([[len(h) for h in s.hashes] for s in lefts], dtype=np.float64)
+    sy = np.array([[len(h) for h in s.hashes] for s in rights], dtype=np.float64)
+    both = np.empty((len(rows), 6))
+    for m in range(6):
+        items = np.concatenate([s.hashes[m] for s in lefts] + [s.hashes[m] for s in rights])
+        distinct, column = np.unique(items, return_inverse=True)
+        n_left = int(sx[:, m].sum())
+        grid = []
+        for sides, size, at in ((lefts, sx[:, m], column[:n_left]), (rights, sy[:, m], column[n_left:])):
+            member = np.zeros((len(sides), len(distinct)), dtype=np.float32)
+            member[np.repeat(np.arange(len(sides)), size.astype(np.intp)), at] = 1.0
+            grid.append(member)
+        both[:, m] = (grid[0] @ grid[1].T)[rows, cols]
+    # LCS over words: each distinct word as one character, so rapidfuzz compares strings.
+    code: dict[str, str] = {}
+    coded = [["".join([code.setdefault(w, chr(0xE000 + len(code))) for w in s.words]) for s in sides]
+             for sides in (lefts, rights)]
+    joined = [s.joined for s in lefts], [s.joined for s in rights]
+    fuzzy = np.column_stack([
+        process.cdist(*joined, scorer=fuzz.ratio, dtype=np.float64, workers=1)[rows, cols] / 100,
+        process.cdist(*joined, scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1)[rows, cols] / 100,
+        process.cdist(*coded, scorer=LCSseq.normalized_similarity, dtype=np.float64, workers=1)[rows, cols],
+    ])
+    return sx[rows], sy[cols], both, fuzzy
+
+
+def _features(lefts, rights, rows, cols, sx, sy, both, fuzzy) -> np.ndarray:
+    """The columns of :data:`PAIR_FEATURES` from the counts of :func:`_pair_counts`."""
     with np.errstate(divide="ignore", invalid="ignore"):
         some = (sx > 0) & (sy > 0)
         dice = np.where(some, 2 * both / (sx + sy), 0.0)
@@ -274,54 +351,54 @@ def _block_features(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
         union = sx + sy - both
         jaccard = np.where(union > 0, both / union, 0.0)
         mismatch = np.where(union > 0, (sx + sy - 2 * both) / union, 0.0)
-    lx = np.array([len(x.words) for x, _ in pairs], dtype=np.float64)
-    ly = np.array([len(y.words) for _, y in pairs], dtype=np.float64)
+    lx = np.array([len(s.words) for s in lefts], dtype=np.float64)[rows]
+    ly = np.array([len(s.words) for s in rights], dtype=np.float64)[cols]
+    negations = (np.array([s.negations for s in lefts])[rows] != np.array([s.negations for s in rights])[cols])
     only_x, only_y = sx[:, 3] - both[:, 3], sy[:, 3] - both[:, 3]
     cmin, cmax = np.minimum(cx, cy), np.maximum(cx, cy)
-    cols = []
+    cols_ = []
     for m in range(3):
-        cols += [dice[:, m], cmin[:, m], cmax[:, m]]
-    cols += [jaccard[:, 3], cmin[:, 3], cmax[:, 3], fuzzy[:, 0], fuzzy[:, 1], fuzzy[:, 2]]
-    cols += [np.abs(lx - ly) / np.maximum(np.maximum(lx, ly), 1), mismatch[:, 4],
-             ((sx[:, 4] > 0) != (sy[:, 4] > 0)).astype(np.float64), mismatch[:, 5],
-             np.array([float(x.negations != y.negations) for x, y in pairs])]
-    cols += [only_x + only_y, np.minimum(only_x, only_y), np.maximum(only_x, only_y), lx + ly]
-    return np.column_stack(cols + list(_alignment_features(pairs).T))
+        cols_ += [dice[:, m], cmin[:, m], cmax[:, m]]
+    cols_ += [jaccard[:, 3], cmin[:, 3], cmax[:, 3], fuzzy[:, 0], fuzzy[:, 1], fuzzy[:, 2]]
+    cols_ += [np.abs(lx - ly) / np.maximum(np.maximum(lx, ly), 1), mismatch[:, 4],
+              ((sx[:, 4] > 0) != (sy[:, 4] > 0)).astype(np.float64), mismatch[:, 5], negations.astype(np.float64)]
+    cols_ += [only_x + only_y, np.minimum(only_x, only_y), np.maximum(only_x, only_y), lx + ly]
+    return np.column_stack(cols_ + list(_alignment_features(lefts, rights, rows, cols).T))
 
 
-def _alignment_features(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
+def _alignment_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """The six soft-alignment columns of :data:`PAIR_FEATURES` (zero when a side has no content word)."""
-    out = np.zeros((len(pairs), 2 * len(ALIGNED_BARS) + 2))
-    live = [k for k, (x, y) in enumerate(pairs) if x.content and y.content]
-    if not live:
+    out = np.zeros((len(rows), 2 * len(ALIGNED_BARS) + 2))
+    has_a = np.array([bool(s.content) for s in lefts])
+    has_b = np.array([bool(s.content) for s in rights])
+    vec_a = np.array([s.content_vectors is not None for s in lefts])
+    vec_b = np.array([s.content_vectors is not None for s in rights])
+    live = has_a[rows] & has_b[cols]
+    soft = live & vec_a[rows] & vec_b[cols]
+    for k in np.flatnonzero(live & ~soft):  # no word vectors: exact matches, pair by pair
+        out[k] = _alignment_row(*_best_matches(lefts[rows[k]], rights[cols[k]]))
+    if not soft.any():
         return out
-    soft = [k for k in live if pairs[k][0].content_vectors is not None and pairs[k][1].content_vectors is not None]
-    for k in set(live) - set(soft):  # no word vectors: exact matches, pair by pair
-        out[k] = _alignment_row(*_best_matches(*pairs[k]))
-    if not soft:
-        return out
-    lefts = list({id(pairs[k][0]): pairs[k][0] for k in soft}.values())
-    rights = list({id(pairs[k][1]): pairs[k][1] for k in soft}.values())
-    row = {id(s): i for i, s in enumerate(lefts)}
-    col = {id(s): j for j, s in enumerate(rights)}
-    sim = np.concatenate([s.content_vectors for s in lefts]) @ np.concatenate([s.content_vectors for s in rights]).T
-    na = np.array([len(s.content_words) for s in lefts])
-    nb = np.array([len(s.content_words) for s in rights])
+    # Only the sides in some soft pair enter the similarity matrix.
+    used_a, i = np.unique(rows[soft], return_inverse=True)
+    used_b, j = np.unique(cols[soft], return_inverse=True)
+    la, lb = [lefts[k] for k in used_a], [rights[k] for k in used_b]
+    sim = np.concatenate([s.content_vectors for s in la]) @ np.concatenate([s.content_vectors for s in lb]).T
+    na = np.array([len(s.content_words) for s in la])
+    nb = np.array([len(s.content_words) for s in lb])
     start_a, start_b = np.r_[0, np.cumsum(na)[:-1]], np.r_[0, np.cumsum(nb)[:-1]]
     # best_x[w, j]: best cosine of left word w within right side j; best_y[i, w] likewise.
     best_x = np.maximum.reduceat(sim, start_b, axis=1)
     best_y = np.maximum.reduceat(sim, start_a, axis=0)
-    i = np.array([row[id(pairs[k][0])] for k in soft])
-    j = np.array([col[id(pairs[k][1])] for k in soft])
-    cols = []
+    cols_ = []
     for bar in ALIGNED_BARS:
         nx = np.add.reduceat((best_x < bar).astype(np.int64), start_a, axis=0)[i, j]
         ny = np.add.reduceat((best_y < bar).astype(np.int64), start_b, axis=1)[i, j]
-        cols += [nx + ny, np.maximum(nx, ny)]
+        cols_ += [nx + ny, np.maximum(nx, ny)]
     sum_x = np.add.reduceat(best_x.astype(np.float64), start_a, axis=0)[i, j]
     sum_y = np.add.reduceat(best_y.astype(np.float64), start_b, axis=1)[i, j]
-    cols += [np.minimum(sum_x / na[i], sum_y / nb[j]), (sum_x + sum_y) / (na[i] + nb[j])]
-    out[soft] = np.column_stack(cols)
+    cols_ += [np.minimum(sum_x / na[i], sum_y / nb[j]), (sum_x + sum_y) / (na[i] + nb[j])]
+    out[soft] = np.column_stack(cols_)
     return out
 
 

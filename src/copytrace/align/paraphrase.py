@@ -81,7 +81,7 @@ import numpy as np
 from ..embed import Encoder
 from ..segment import Segmented, visible
 from ..types import Passage, Span
-from .pair_scorer import Side, feature_matrix, load_scorer, prepare
+from .pair_scorer import Side, load_scorer, prepare, side_features
 
 # A sentence this much covered by verbatim passages is aligned already.
 COVERED_ENOUGH = 0.8
@@ -162,7 +162,7 @@ def align_paraphrases(
     units = _units(sa, sb, partners)
     tied = [any((i, j) in linked for i in xs_ for j in ys_) for xs_, ys_ in units]
     bars = np.array([min(cut, LINKED_CUT) if t else cut for t in tied])
-    features = feature_matrix(np.zeros(len(units)), [(sides.a(xs_), sides.b(ys_)) for xs_, ys_ in units])
+    features = sides.features(units)
     best = best_probability(scorer, features)
     possible = [int(k) for k in np.flatnonzero(best >= bars)]
 
@@ -218,6 +218,13 @@ class _Sides:
 
     def b(self, sentences: tuple[int, ...]) -> Side:
         return self._side(1, sentences)
+
+    def features(self, units) -> np.ndarray:
+        """The pair scorer's feature rows of ``units`` (the cosine column 0), each side prepared once."""
+        lefts = {xs_: k for k, xs_ in enumerate(dict.fromkeys(xs_ for xs_, _ in units))}
+        rights = {ys_: k for k, ys_ in enumerate(dict.fromkeys(ys_ for _, ys_ in units))}
+        return side_features([self.a(u) for u in lefts], [self.b(u) for u in rights],
+                             [lefts[xs_] for xs_, _ in units], [rights[ys_] for _, ys_ in units])
 
 
 def best_probability(scorer, features: np.ndarray) -> np.ndarray:

@@ -21,7 +21,6 @@ The method is the one passim and textreuse use, sized for two articles:
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Sequence
 
 import numpy as np
@@ -53,7 +52,7 @@ def align_verbatim(
     """Shared passages of ``a`` and ``b``, in the order they appear in ``a``."""
     usable_a = _usable(a, skip_a)
     usable_b = _usable(b, skip_b)
-    seeds = _seeds(a.words, b.words, usable_a, usable_b, seed)
+    seeds = _seeds(_gram_keys(a, seed), _gram_keys(b, seed), usable_a, usable_b, seed)
     chains = _chain(seeds)
     # Words an earlier (longer) passage took, one byte each: tested for every seed.
     used_a, used_b = bytearray(len(a.words)), bytearray(len(b.words))
@@ -107,19 +106,36 @@ def _usable(seg: Segmented, skip: Sequence[Span]) -> list[bool]:
     return (~word_array(seg, skip)).tolist()
 
 
-def _seeds(wa, wb, usable_a, usable_b, n) -> list[tuple[int, int]]:
-    """All (i, j) where the n-gram at word i of a equals the n-gram at word j of b."""
-    where_b: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j, (gram, ok) in enumerate(zip(_grams(wb, n), _all_usable(usable_b, n))):
-        if ok:
-            where_b[gram].append(j)
-    seeds = []
-    for i, (gram, ok) in enumerate(zip(_grams(wa, n), _all_usable(usable_a, n))):
-        if ok:
-            js = where_b.get(gram)
-            if js and len(js) <= MAX_SEED_REPEATS:
-                seeds.extend((i, j) for j in js)
-    return seeds
+def _seeds(ka: np.ndarray, kb: np.ndarray, usable_a, usable_b, n) -> list[tuple[int, int]]:
+    """All (i, j) where the n-gram at word i of a equals the n-gram at word j of b (keys: :func:`gram_keys`)."""
+    ia = np.flatnonzero(np.asarray(_all_usable(usable_a, n), dtype=bool))
+    jb = np.flatnonzero(np.asarray(_all_usable(usable_b, n), dtype=bool))
+    order = np.argsort(kb[jb], kind="stable")  # j ascending within one n-gram, as they are read
+    keys, js = kb[jb][order], jb[order]
+    lo = np.searchsorted(keys, ka[ia], "left")
+    count = np.searchsorted(keys, ka[ia], "right") - lo
+    keep = (count > 0) & (count <= MAX_SEED_REPEATS)
+    lo, count = lo[keep], count[keep]
+    # Each kept n-gram of a against every place of it in b: positions lo .. lo + count - 1 of keys.
+    first = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    return list(zip(np.repeat(ia[keep], count).tolist(), js[first].tolist()))
+
+
+def _gram_keys(seg: Segmented, n: int) -> np.ndarray:
+    """``hash()`` of each n-gram of ``seg``'s words, once per text: a scan pairs an article many times.
+
+    Kept in the instance's ``__dict__``, as its cached properties are. Two
+    n-grams are taken as equal when their 64-bit hashes are (in one process).
+    """
+    cache = seg.__dict__.setdefault("_gram_keys", {})
+    if n not in cache:
+        cache[n] = gram_keys(seg.words, n)
+    return cache[n]
+
+
+def gram_keys(words: Sequence[str], n: int) -> np.ndarray:
+    """``hash()`` of each n-gram of ``words``, in order."""
+    return np.fromiter(map(hash, _grams(words, n)), dtype=np.int64, count=max(len(words) - n + 1, 0))
 
 
 def _grams(words, n):
