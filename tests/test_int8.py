@@ -32,6 +32,44 @@ def test_the_default_encoder_runs_the_int8_copy(enc):
     assert fresh.int8 is None  # any other model runs in float32
 
 
+def test_the_copy_tokenises_as_sentence_transformers_does(enc):
+    # The tokenizers library on the model's tokenizer.json, truncated to 256 and unpadded, is what
+    # the float32 model's own tokenizer gives (checked on the 400 calibration sentences and 8,000
+    # MSRP sentences when written); here on accents, quotes, invisible characters, scripts, a long text.
+    texts = [*SENTENCES, "naïve café — “quoted” ‘x’ zero\u200bwidth soft\u00adhyphen", "日本語のテキスト", "emoji 🎉 ok", "\t\n"]
+    ours = enc.int8.tokens(texts)
+    theirs = enc._model.tokenizer(texts, truncation=True, max_length=enc._model.max_seq_length)
+    assert [t.ids for t in ours] == theirs["input_ids"]
+    assert [t.attention_mask for t in ours] == theirs["attention_mask"]
+    assert [t.type_ids for t in ours] == theirs["token_type_ids"]
+    assert max(len(t.ids) for t in ours) == 256
+
+
+def test_the_copy_runs_without_loading_pytorch():
+    # A scan worker or a fresh CLI process embeds with the copy alone: importing PyTorch,
+    # transformers and sentence-transformers took ~8 s a process.
+    import subprocess
+    import sys
+
+    code = ("import sys; from copytrace.embed import get_encoder; e = get_encoder(); v = e.encode(['A sentence.']); "
+            "print(e.int8 is not None, v.shape, sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split("\n")[0] == "True (1, 384) []"
+
+
+def test_switching_back_loads_the_float32_model_on_first_use():
+    from copytrace.embed import DEFAULT_MODEL
+
+    fresh = Encoder(None, DEFAULT_MODEL)
+    assert fresh.int8 is not None and fresh._loaded is None
+    fresh.int8 = None
+    full = fresh.encode(SENTENCES[:2])
+    assert fresh._loaded is not None
+    theirs = fresh._model.encode(SENTENCES[:2], normalize_embeddings=True, convert_to_numpy=True)
+    np.testing.assert_allclose(full, theirs, atol=1e-5)
+
+
 def test_a_sentences_vector_does_not_depend_on_its_batch(enc):
     alone = np.stack([enc.int8.embed([s])[0] for s in SENTENCES])
     together = enc.int8.embed(SENTENCES)
@@ -84,7 +122,7 @@ def test_smoothing_moves_outliers_into_the_weights_without_changing_the_function
 def test_a_failed_build_falls_back_to_float32_with_a_note(tmp_path, capsys, enc):
     source = tmp_path / "not-a-model"
     source.mkdir()
-    got = int8._load_or_build(source, tmp_path / "target", enc._model.tokenizer, 256, enc.dim)
+    got = int8._load_or_build(source, tmp_path / "target")
     assert got is None
     err = capsys.readouterr().err
     assert "int8 build failed" in err and "float32" in err
@@ -105,6 +143,6 @@ def test_a_build_from_the_shipped_weights_gives_the_cached_copys_vectors(tmp_pat
     assert done.returncode == 0, done.stderr[-500:]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["int8"]  # no temporary folder left behind
     assert sorted(p.name for p in target.iterdir()) == ["model.onnx"]
-    built = int8.Int8Model(target, enc._model.tokenizer, enc._model.max_seq_length, enc.dim)
+    built = int8.Int8Model(target, shipped_model_dir())
     np.testing.assert_allclose(built.embed(SENTENCES), enc.int8.embed(SENTENCES), atol=1e-5)
     assert "Warning" not in done.stderr  # the tracer's advice is not shown at install

@@ -43,15 +43,19 @@ def test_seed_verdict_is_partially(seed_comparison):
 
 def test_seed_results_are_the_recorded_ones(seeds):
     # Recorded before the transformer was limited to the units that could pass (tests/data/seeds).
+    # The int8 sentence model's vectors differ slightly from one CPU to another (recorded on an
+    # AMD EPYC with AVX2; an Intel Xeon with AVX-512 VNNI moved paraphrase scores by up to 0.0022):
+    # the passages, spans and labels must be the same, paraphrase scores close.
     recorded = json.loads((Path(__file__).parent / "data" / "seeds" / "compare-000-003.json").read_text())
     for key, (x, y) in (("a->b", seeds), ("b->a", seeds[::-1])):
         c = compare(x, y)
         want = recorded[key]
         assert [c.verdict.label, c.verdict.direction] == [want["verdict"][0], want["verdict"][2]]
-        assert c.verdict.score == pytest.approx(want["verdict"][1], abs=1e-4)
+        assert c.verdict.score == pytest.approx(want["verdict"][1], abs=2e-3)
         got = [[p.kind, p.a.start, p.a.end, p.b.start, p.b.end] for p in c.passages]
         assert got == [p[:5] for p in want["passages"]]
-        assert [p.score for p in c.passages] == pytest.approx([p[5] for p in want["passages"]], abs=1e-4)
+        for p, w in zip(c.passages, want["passages"]):
+            assert p.score == pytest.approx(w[5], abs=1e-4 if p.kind == "verbatim" else 0.01)
 
 
 def test_swapping_swaps_every_span_and_the_direction(seeds, seed_comparison):

@@ -59,16 +59,14 @@ class Encoder:
 
     The default model runs as its int8 copy (:mod:`copytrace.int8`, ~2x
     faster, same MSRP accuracy) when that can be built; ``encoder.int8 = None``
-    switches back to the float32 model. Any other model runs in float32.
+    switches back to the float32 model, which is loaded then (``model`` may be
+    ``None`` until that happens). Any other model runs in float32.
     """
 
-    def __init__(self, model, name: str, *, cache_size: int = CACHE_SIZE):
+    def __init__(self, model, name: str, *, cache_size: int = CACHE_SIZE, int8="default"):
         self.name = name
-        dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        self.dim: int = int(dim())
-        self._model = model
-        if hasattr(model, "eval"):
-            model.eval()  # _embed calls the model directly: no dropout, ever
+        self._loaded = model
+        self._load_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -77,11 +75,29 @@ class Encoder:
         self._model_lock = threading.Lock()
         self.embedded = 0  # sentences actually run through the model (not cache hits)
         self._screen = None if name == DEFAULT_MODEL else False  # False: none; None: not loaded yet
-        self.int8 = None
-        if name == DEFAULT_MODEL and getattr(model, "tokenizer", None) is not None:
+        if int8 == "default":
             from .int8 import get_int8
 
-            self.int8 = get_int8(model.tokenizer, model.max_seq_length, self.dim)
+            int8 = get_int8() if name == DEFAULT_MODEL else None
+        self.int8 = int8
+        if model is None and int8 is None:
+            model = self._model  # nothing else to run: load it now
+        if model is not None:
+            dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            self.dim: int = int(dim())
+        else:
+            self.dim = int8.dim
+
+    @property
+    def _model(self):
+        """The float32 sentence-transformers model, loaded on first use: with the int8 copy running,
+        only a switch back to float32 (``encoder.int8 = None``) needs it."""
+        with self._load_lock:
+            if self._loaded is None:
+                self._loaded = _load(self.name)
+                if hasattr(self._loaded, "eval"):
+                    self._loaded.eval()  # _embed calls the model directly: no dropout, ever
+            return self._loaded
 
     def __repr__(self) -> str:
         return f"Encoder({self.name!r}, dim={self.dim})"
@@ -194,15 +210,25 @@ def get_encoder(name: str | None = None) -> Encoder:
     with _lock:  # one load per name, even when threads ask at once
         enc = _encoders.get(key)
         if enc is None:
-            enc = _encoders[key] = Encoder(_load(key), key)
+            enc = _encoders[key] = Encoder(None, key) if _verified_default(key) else Encoder(_load(key), key)
         return enc
+
+
+def _verified_default(name: str) -> bool:
+    """Whether ``name`` is the shipped default model, its weights checked: its int8 copy runs without it."""
+    shipped = shipped_model_dir() if name == DEFAULT_MODEL else None
+    if shipped is None:
+        return False
+    verify_checksum(shipped / "model.safetensors", DEFAULT_SHA256)
+    return True
 
 
 def get_screen(name: str | None = None):
     """The static screen of model ``name`` (see :attr:`Encoder.screen`), without loading the transformer.
 
     Deciding whether a pair needs the transformer at all must not cost the
-    transformer's load (~15 s per scan worker): an encoder already loaded gives
+    transformer's load (~0.5 s with the int8 copy, ~8 s in float32, per scan
+    worker): an encoder already loaded gives
     its own screen (a caller may have switched it off); otherwise only the
     default model has one.
     """

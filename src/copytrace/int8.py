@@ -37,6 +37,7 @@ runs the float32 model and says so on stderr.
 """
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -59,10 +60,16 @@ _loaded: dict[Path, "Int8Model | None"] = {}
 
 
 class Int8Model:
-    """Runs the int8 ONNX model on one sentence at a time; rows are mean-pooled and unit length."""
+    """Runs the int8 ONNX model on one sentence at a time; rows are mean-pooled and unit length.
 
-    def __init__(self, path: Path, tokenizer, max_length: int, dim: int):
+    Tokenised by the model's own ``tokenizer.json`` through the ``tokenizers``
+    library, which is what sentence-transformers' tokenizer wraps: no PyTorch,
+    transformers or sentence-transformers import (~8 s in each scan worker).
+    """
+
+    def __init__(self, path: Path, source: Path):
         import onnxruntime as ort
+        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         # One thread: a run is one sentence (tens of tokens), too small to split across
@@ -72,20 +79,29 @@ class Int8Model:
         options.log_severity_level = 3
         self.path = path
         self._session = ort.InferenceSession(str(path / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = tokenizer
-        self._max_length = max_length
-        self.dim = dim
+        config = json.loads((source / "sentence_bert_config.json").read_text(encoding="utf-8"))
+        pooling = json.loads((source / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        self.max_length = int(config["max_seq_length"])
+        self.dim = int(pooling["word_embedding_dimension"])
+        self._tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+        # As sentence-transformers calls it: truncated to the model's length, never padded.
+        self._tokenizer.enable_truncation(self.max_length)
+        self._tokenizer.no_padding()
 
     def __repr__(self) -> str:
         return f"Int8Model({str(self.path)!r})"
+
+    def tokens(self, texts: Sequence[str]) -> list:
+        """The model's input for each text (``ids``, ``attention_mask``, ``type_ids``), in one call."""
+        return self._tokenizer.encode_batch(list(texts))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        tokens = self._tokenizer(list(texts), truncation=True, max_length=self._max_length)  # one call: ~1 ms each otherwise
-        for i in range(len(texts)):
-            feed = {k: np.asarray(tokens[k][i], dtype=np.int64)[None, :] for k in INPUTS}
+        for i, t in enumerate(self.tokens(texts)):
+            feed = {name: np.asarray(values, dtype=np.int64)[None, :]
+                    for name, values in zip(INPUTS, (t.ids, t.attention_mask, t.type_ids))}
             hidden = self._session.run(None, feed)[0][0]
             vec = hidden.mean(axis=0)  # every token is real: no padding in a run of one
             out[i] = vec / max(float(np.linalg.norm(vec)), 1e-12)
@@ -97,7 +113,7 @@ def model_dir(source_sha256: str = DEFAULT_SHA256) -> Path:
     return cache_dir() / f"int8-{RECIPE}-{source_sha256[:32]}"
 
 
-def get_int8(tokenizer, max_length: int, dim: int) -> Int8Model | None:
+def get_int8() -> Int8Model | None:
     """The int8 copy of the shipped model, built on first use on this machine; ``None`` if it cannot be."""
     source = shipped_model_dir()
     if source is None:
@@ -105,11 +121,11 @@ def get_int8(tokenizer, max_length: int, dim: int) -> Int8Model | None:
     target = model_dir()
     with _lock:
         if target not in _loaded:
-            _loaded[target] = _load_or_build(source, target, tokenizer, max_length, dim)
+            _loaded[target] = _load_or_build(source, target)
         return _loaded[target]
 
 
-def _load_or_build(source: Path, target: Path, tokenizer, max_length: int, dim: int) -> Int8Model | None:
+def _load_or_build(source: Path, target: Path) -> Int8Model | None:
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
@@ -121,7 +137,7 @@ def _load_or_build(source: Path, target: Path, tokenizer, max_length: int, dim: 
         if failed is not None:
             print(f"copytrace: the int8 build failed, the sentence model runs in float32 ({failed})", file=sys.stderr)
             return None
-    return Int8Model(target, tokenizer, max_length, dim)
+    return Int8Model(target, source)
 
 
 def build(source: Path | str, target: Path | str) -> None:
