@@ -76,6 +76,12 @@ class Segmented:
         return [s.start for s in self.sentences]
 
     @cached_property
+    def surfaces(self) -> tuple[str, ...]:
+        """Per word: as written, without invisible characters (what the pair scorer reads beside ``words``)."""
+        text = self.text
+        return tuple(visible(text[t.start : t.end]) for t in self.tokens)
+
+    @cached_property
     def capitalised(self) -> tuple[bool, ...]:
         """Per word: capitalised where grammar does not ask for it (a name, most likely).
 

@@ -207,10 +207,9 @@ class _Sides:
         key = (which, sentences)
         if key not in self._made:
             seg = self._segs[which]
-            tokens = [t for s in sentences for t in seg.sentence_tokens(s)]
-            surface = [visible(seg.slice(seg.tokens[t])) for t in tokens]
-            words = [seg.words[t] for t in tokens]
-            self._made[key] = prepare("", words, surface, static=self._static)
+            first, last = seg.sentence_tokens(sentences[0]), seg.sentence_tokens(sentences[-1])
+            tokens = slice(first.start, last.stop)  # one sentence, or two adjacent ones
+            self._made[key] = prepare("", seg.words[tokens], seg.surfaces[tokens], static=self._static)
         return self._made[key]
 
     def a(self, sentences: tuple[int, ...]) -> Side:
