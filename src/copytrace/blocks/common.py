@@ -30,7 +30,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..types import Span
-from .fingerprint import doc_shingles
+from .fingerprint import doc_shingles, shingle_hashes, word_hashes
 
 SHINGLE = 6  # words: long enough that a shared run is a passage, not a phrase of the language
 BUCKETS = 1 << 25  # counters per row: 2 rows x 32 M x 2 bytes = 128 MB
@@ -113,7 +113,7 @@ def _read(text: str):
     else:
         words = [w.casefold() for w in _WORD.findall(text)]
     figure = np.fromiter((w[0].isdigit() for w in words), dtype=bool, count=len(words))
-    h = np.fromiter((xxh3_64_intdigest(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    h = word_hashes(words)
     if len(words) < SHINGLE:
         return np.zeros(0, dtype=np.uint64), figure, h
     return _window_hashes(h), figure, h
@@ -151,7 +151,15 @@ def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
     """
     read = _read(text)
     _, frames, _, _ = _frames(text, read)
-    return _buckets(np.unique(np.concatenate([read[0], frames, doc_shingles(text)])), buckets)
+    return _buckets(np.unique(np.concatenate([read[0], frames, _fingerprint_shingles(text, read[2])])), buckets)
+
+
+def _fingerprint_shingles(text: str, word_hashes_: np.ndarray) -> np.ndarray:
+    """:func:`~copytrace.blocks.fingerprint.doc_shingles` of ``text``, from the word hashes
+    :func:`_read` made when its words are the fingerprint's (folding kept the length: nearly always)."""
+    if len(text.casefold()) == len(text) and "\u0345" not in text:
+        return np.unique(shingle_hashes(word_hashes_))
+    return doc_shingles(text)
 
 
 def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:

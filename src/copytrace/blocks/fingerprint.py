@@ -22,6 +22,7 @@ matrix per batch is memory-bound).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -30,6 +31,7 @@ from xxhash import xxh3_64_intdigest
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle: rewrites with substituted words still share 3-grams
 SEED = 1
+WORD_CACHE = 200_000  # distinct words whose hash a process keeps (~30 MB)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -40,7 +42,14 @@ def words(text: str) -> list[str]:
 
 def word_hashes(tokens: Sequence[str]) -> np.ndarray:
     """xxh3-64 of each word: stable across processes, machines and versions."""
-    return np.fromiter((xxh3_64_intdigest(w.encode()) for w in tokens), dtype=np.uint64, count=len(tokens))
+    return np.fromiter(map(_word_hash, tokens), dtype=np.uint64, count=len(tokens))
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _word_hash(word: str) -> int:
+    # Cached: news repeats its words, and encoding and hashing each one again was a
+    # third of counting a document's shingles (the scan's common-text pass).
+    return xxh3_64_intdigest(word.encode())
 
 
 def shingle_hashes(hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
