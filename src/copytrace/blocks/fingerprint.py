@@ -31,7 +31,7 @@ from xxhash import xxh3_64_intdigest
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle: rewrites with substituted words still share 3-grams
 SEED = 1
-WORD_CACHE = 200_000  # distinct words whose hash a process keeps (~30 MB)
+WORD_CACHE = 200_000  # distinct words whose hash a process keeps (~45 MB at most)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
