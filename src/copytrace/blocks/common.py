@@ -30,7 +30,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..types import Span
-from .fingerprint import doc_shingles, shingle_hashes, word_hashes
+from .fingerprint import doc_shingles, shingle_hashes, word_hashes, words
 
 SHINGLE = 6  # words: long enough that a shared run is a passage, not a phrase of the language
 BUCKETS = 1 << 25  # counters per row: 2 rows x 32 M x 2 bytes = 128 MB
@@ -157,9 +157,20 @@ def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
 def _fingerprint_shingles(text: str, word_hashes_: np.ndarray) -> np.ndarray:
     """:func:`~copytrace.blocks.fingerprint.doc_shingles` of ``text``, from the word hashes
     :func:`_read` made when its words are the fingerprint's (folding kept the length: nearly always)."""
-    if len(text.casefold()) == len(text) and "\u0345" not in text:
+    if _same_words(text):
         return np.unique(shingle_hashes(word_hashes_))
     return doc_shingles(text)
+
+
+def fingerprint_word_hashes(text: str) -> np.ndarray:
+    """The hashes of the fingerprint's words of ``text`` (:func:`~copytrace.blocks.fingerprint.words`),
+    taken from :func:`_read` (cached) when they are the same words."""
+    return _read(text)[2] if _same_words(text) else word_hashes(words(text))
+
+
+def _same_words(text: str) -> bool:
+    """Whether :func:`_read`'s words of ``text`` are the fingerprint's: case folding kept its length."""
+    return len(text.casefold()) == len(text) and "\u0345" not in text
 
 
 def count_batch(texts: list[str], buckets: int = BUCKETS) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:

@@ -71,7 +71,7 @@ def doc_shingles(text: str, k: int = SHINGLE) -> np.ndarray:
 
 
 def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *, common=None,
-            max_df: int | None = None) -> np.ndarray:
+            max_df: int | None = None, hashes: Sequence[np.ndarray] | None = None) -> np.ndarray:
     """MinHash signatures, shape ``(len(texts), num_perm)``, uint32.
 
     The fraction of equal columns of two rows estimates the Jaccard similarity
@@ -85,16 +85,18 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
     reports look alike, while the figures and names that differ between them,
     and agree between a report and its copy, still count. A text with nothing
     left is signed by its own text alone, so it matches only itself.
+
+    ``hashes`` are the texts' :func:`word_hashes` of their :func:`words`, when
+    the caller has them already.
     """
     import rensa
 
-    toks = [words(t) for t in texts]
-    flat = word_hashes([w for ws in toks for w in ws])
-    shingles, offsets, start = [], [0], 0
-    for text, ws in zip(texts, toks):
-        sh = shingle_hashes(flat[start : start + len(ws)], k)
-        start += len(ws)
-        if common is not None and len(ws):
+    if hashes is None:
+        hashes = [word_hashes(words(t)) for t in texts]
+    shingles, offsets = [], [0]
+    for text, h in zip(texts, hashes):
+        sh = shingle_hashes(h, k)
+        if common is not None and len(h):
             sh = sh[common.frequency(sh) < max_df]
             if not len(sh):
                 sh = np.array([xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))], dtype=np.uint64)

@@ -13,7 +13,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..analyse.evidence import figures
-from ..blocks.common import load_shared
+from ..blocks.common import fingerprint_word_hashes, load_shared
 from ..blocks.fingerprint import doc_vectors, minhash
 from ..segment import TOKEN, normalise
 from ..verdict import CORPUS_FIGURES_KEPT
@@ -47,11 +47,12 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
         return list(rows), minhash(texts), (doc_vectors(texts) if semantic else None), None, None
     sketch = load_shared(common["path"])
     template_docs = int(common.get("template_docs", 0))
-    anchors, held = [], []
-    for t in texts:  # one text at a time: the sketch reads each text once for both (blocks.common._read)
+    anchors, held, hashes = [], [], []
+    for t in texts:  # one text at a time: the sketch reads each text once for all three (blocks.common._read)
         anchors.append(sketch.anchors(t))
         held.append(text_figures(t) if template_docs and sketch.templated(t, template_docs) else NO_FIGURES)
-    return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"]),
+        hashes.append(fingerprint_word_hashes(t))
+    return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"], hashes=hashes),
             (doc_vectors(texts) if semantic else None), anchors, held)
 
 
