@@ -194,9 +194,10 @@ def test_a_copy_of_a_templated_report_is_judged_a_copy_though_each_run_of_its_fi
 def test_the_counted_fingerprint_shingles_are_the_fingerprints_own():
     # doc_buckets counts the MinHash shingles from the word hashes it already made; where case
     # folding changes a text's length or a mark becomes a letter, it hashes them the fingerprint's way.
-    from copytrace.blocks.common import _fingerprint_shingles, _read
-    from copytrace.blocks.fingerprint import doc_shingles
+    from copytrace.blocks.common import fingerprint_word_hashes
+    from copytrace.blocks.fingerprint import doc_shingles, shingle_hashes, word_hashes, words
 
     for text in ["Rockets hit the base on Thursday, officials said.", "Die Straße war gesperrt, sagte die Polizei.",
                  "İstanbul'da toplantı yapıldı ve karar verildi.", "a", "", "\u0345 mark \u0345 then letters"]:
-        assert np.array_equal(_fingerprint_shingles(text, _read(text)[2]), doc_shingles(text)), text
+        assert np.array_equal(fingerprint_word_hashes(text), word_hashes(words(text))), text
+        assert np.array_equal(np.unique(shingle_hashes(fingerprint_word_hashes(text))), doc_shingles(text)), text

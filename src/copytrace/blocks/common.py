@@ -30,7 +30,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..types import Span
-from .fingerprint import doc_shingles, shingle_hashes, word_hashes, words
+from .fingerprint import shingle_hashes, word_hashes, words
 
 SHINGLE = 6  # words: long enough that a shared run is a passage, not a phrase of the language
 BUCKETS = 1 << 25  # counters per row: 2 rows x 32 M x 2 bytes = 128 MB
@@ -151,15 +151,8 @@ def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
     """
     read = _read(text)
     _, frames, _, _ = _frames(text, read)
-    return _buckets(np.unique(np.concatenate([read[0], frames, _fingerprint_shingles(text, read[2])])), buckets)
-
-
-def _fingerprint_shingles(text: str, word_hashes_: np.ndarray) -> np.ndarray:
-    """:func:`~copytrace.blocks.fingerprint.doc_shingles` of ``text``, from the word hashes
-    :func:`_read` made when its words are the fingerprint's (folding kept the length: nearly always)."""
-    if _same_words(text):
-        return np.unique(shingle_hashes(word_hashes_))
-    return doc_shingles(text)
+    shingles = shingle_hashes(fingerprint_word_hashes(text))  # doc_shingles, from the words read above
+    return _buckets(np.unique(np.concatenate([read[0], frames, shingles])), buckets)
 
 
 def fingerprint_word_hashes(text: str) -> np.ndarray:
