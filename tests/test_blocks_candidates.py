@@ -38,6 +38,9 @@ def test_band_keys_separate_bands():
     sig = np.array([[5, 5, 5, 5]], dtype=np.uint32)
     keys = band_keys(sig, bands=2, rows=2)
     assert keys[0, 0] != keys[0, 1]  # same values in different bands must not collide
+    # lsh_pairs keys a few bands at a time: bands 3..5 alone are the full keys' columns 3..5.
+    sig = np.random.default_rng(0).integers(0, 1 << 32, size=(5, 16), dtype=np.uint32)
+    assert np.array_equal(band_keys(sig, bands=3, rows=2, first=3), band_keys(sig, bands=8, rows=2)[:, 3:6])
 
 
 def test_oversized_bucket_is_skipped():

@@ -331,3 +331,21 @@ def test_scan_without_alignment_does_not_pair_reports_of_one_template(tmp_path):
     clusters = [c["members"] for c in read_jsonl(tmp_path / "out" / "clusters.jsonl")]
     got = score([(p["a"], p["b"]) for p in pairs], clusters, corpus)
     assert got["precision"] >= 0.9 and got["recall"] >= 0.8, got
+
+
+def test_spool_fetch_gives_the_rows_asked_for_in_their_order(tmp_path, monkeypatch):
+    """The views and the align tasks read articles back from the spool batch by batch
+    (not the whole file at once): rows from several batches, in the order asked, repeats kept."""
+    from copytrace.corpus import spool
+    from copytrace.document import Document
+
+    monkeypatch.setattr(spool, "BATCH", 3)  # row groups and read batches of 3: 10 rows span 4
+    path = tmp_path / "docs.parquet"
+    with spool.SpoolWriter(path) as writer:
+        for k in range(10):
+            writer.add(Document(f"Text number {k}.", id=f"d{k}", outlet="Wire" if k % 2 else None))
+    got = spool.fetch(path, [7, 0, 9, 7, 4])
+    assert [d.id for d in got] == ["d7", "d0", "d9", "d7", "d4"]
+    assert [d.text for d in got][:2] == ["Text number 7.", "Text number 0."] and got[0].outlet == "Wire"
+    needed = [k in (2, 8) for k in range(10)]
+    assert {r: d.id for r, d in spool.fetch_mask(path, needed).items()} == {2: "d2", 8: "d8"}

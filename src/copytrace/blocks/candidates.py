@@ -38,6 +38,8 @@ BANDS, ROWS = 64, 2
 # sits a little over one sd lower. (Planted 10k corpus: bar 0.3 -> recall 0.9989,
 # 0.25 -> 0.9995, precision 1.0 at both.)
 DUPLICATE_JACCARD = 0.25
+LSH_BANDS_AT_ONCE = 8  # bands whose keys are sorted together (memory: n x 8 x 24 bytes)
+JACCARD_SLICE = 1 << 16  # candidate pairs whose signatures are compared at once (~70 MB)
 MAX_BUCKET = 100  # a bucket this full holds boilerplate shared by unrelated articles, not reuse
 NEIGHBOURS = 8
 # Document-vector cosine (static model) that makes a candidate; below it, same-topic
@@ -68,16 +70,17 @@ def exact_groups(keys: Sequence[str]) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def band_keys(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np.ndarray:
+def band_keys(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, first: int = 0) -> np.ndarray:
     """One uint64 key per (document, band), shape ``(n, bands)``.
 
     The band index is mixed into the key so equal keys only ever come from the
-    same band.
+    same band. ``first`` skips that many bands: the keys of bands
+    ``first .. first + bands - 1``, as ``band_keys(sig, first + bands)`` has them.
     """
-    if sig.shape[1] < bands * rows:
-        raise ValueError(f"signature of {sig.shape[1]} values cannot fill {bands} bands of {rows}")
-    view = sig[:, : bands * rows].astype(np.uint64).reshape(len(sig), bands, rows)
-    key = np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    if sig.shape[1] < (first + bands) * rows:
+        raise ValueError(f"signature of {sig.shape[1]} values cannot fill {first + bands} bands of {rows}")
+    view = sig[:, first * rows : (first + bands) * rows].astype(np.uint64).reshape(len(sig), bands, rows)
+    key = np.arange(first, first + bands, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
     with np.errstate(over="ignore"):
         for r in range(rows):
             key = (key ^ view[:, :, r]) * np.uint64(0x100000001B3)
@@ -98,22 +101,26 @@ def lsh_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, max_bucket:
     if len(sig) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     n = len(sig)
-    keys = band_keys(sig, bands, rows).ravel()
-    docs = np.repeat(np.arange(n, dtype=np.int64), bands)
-    order = np.argsort(keys, kind="stable")  # stable: a bucket's documents stay in ascending order
-    keys, docs = keys[order], docs[order]
-    # Runs of equal keys are buckets; only buckets of two or more make pairs (as bucket_pairs).
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
-    sizes = np.diff(np.concatenate([starts, [len(keys)]]))
-    # All buckets of one size at once, each pair as one int64 (i * n + j): a Python list of
-    # tuples took ~1 GB and a minute for the 10M band hits of 100k same-beat reports.
     codes = [np.zeros(0, dtype=np.int64)]
-    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
-        members = docs[starts[sizes == size][:, None] + np.arange(size)]
-        i, j = np.triu_indices(size, 1)
-        codes.append(np.unique(members[:, i] * n + members[:, j]))
-    codes = np.unique(np.concatenate(codes))
-    return np.stack([codes // n, codes % n], axis=1)
+    # A few bands at a time: the keys of all 64 bands with their sort took ~0.8 GB at 300k articles.
+    for first in range(0, bands, LSH_BANDS_AT_ONCE):
+        count = min(LSH_BANDS_AT_ONCE, bands - first)
+        keys = band_keys(sig, count, rows, first).ravel()
+        docs = np.repeat(np.arange(n, dtype=np.int64), count)
+        order = np.argsort(keys, kind="stable")  # stable: a bucket's documents stay in ascending order
+        keys, docs = keys[order], docs[order]
+        del order
+        # Runs of equal keys are buckets; only buckets of two or more make pairs (as bucket_pairs).
+        starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
+        sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+        # All buckets of one size at once, each pair as one int64 (i * n + j): a Python list of
+        # tuples took ~1 GB and a minute for the 10M band hits of 100k same-beat reports.
+        for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
+            members = docs[starts[sizes == size][:, None] + np.arange(size)]
+            i, j = np.triu_indices(size, 1)
+            codes.append(np.unique(members[:, i] * n + members[:, j]))
+        codes = [np.unique(np.concatenate(codes))]
+    return np.stack([codes[0] // n, codes[0] % n], axis=1)
 
 
 def unique_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
@@ -129,9 +136,12 @@ def jaccard_estimate(sig: np.ndarray, pairs: np.ndarray | Sequence[tuple[int, in
     """MinHash estimate of shingle Jaccard: the fraction of equal signature values,
     one per pair ``(i, j)`` of rows of ``sig``."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    if not len(pairs):
-        return np.zeros(0)
-    return (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1)
+    out = np.zeros(len(pairs))
+    # In slices: the two rows of millions of candidate pairs at once took 3 GB (300k articles).
+    for start in range(0, len(pairs), JACCARD_SLICE):
+        part = pairs[start : start + JACCARD_SLICE]
+        out[start : start + len(part)] = (sig[part[:, 0]] == sig[part[:, 1]]).mean(axis=1)
+    return out
 
 
 def neighbour_pairs(vectors: np.ndarray, k: int = NEIGHBOURS, min_cosine: float = MIN_COSINE) -> np.ndarray:
