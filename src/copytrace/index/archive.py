@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
+import time
 from itertools import combinations, islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -60,12 +61,7 @@ class Index:
         if not self.path.parent.is_dir():
             raise InputError(str(self.path), f"folder {self.path.parent} does not exist")
         try:
-            # Another process's write transaction is waited for (a batch commits in well
-            # under a minute), not answered with "database is locked".
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable per transaction
-            self._db.executescript(SCHEMA)
+            self._db = _connect(self.path)
         except sqlite3.DatabaseError as exc:
             raise InputError(str(self.path), f"not a copytrace index ({exc})") from None
         self._lock = threading.RLock()
@@ -496,3 +492,30 @@ def _progress(enabled: bool, what: str):
     from tqdm import tqdm
 
     return tqdm(desc=what, unit=" articles", leave=False)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The archive's connection in WAL mode, its tables created if new.
+
+    Another process's write transaction is waited for (a batch commits in well
+    under a minute), not answered with "database is locked". Switching a new
+    file to WAL while another process does the same can report "locked"
+    without waiting (SQLite does not call the busy handler there), so the
+    opening is tried again until ``BUSY_TIMEOUT``.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable per transaction
+            db.executescript(SCHEMA)
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        except BaseException:
+            db.close()
+            raise
