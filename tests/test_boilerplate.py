@@ -90,6 +90,8 @@ def test_spans_point_at_the_lines_and_stop_at_the_line_end():
         "Media contact: Anna Keller, press@norvex.com",
         "Contact: Investor Relations, +1 555 0100",
         "###",
+        "WE USE COOKIES TO IMPROVE YOUR EXPERIENCE.",
+        "Get the morning briefing DELIVERED STRAIGHT TO YOUR INBOX.",
     ],
 )
 def test_site_furniture_lines(line):

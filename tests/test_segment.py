@@ -1,3 +1,5 @@
+import pytest
+
 from copytrace.segment import normalise, segment
 
 
@@ -67,9 +69,9 @@ def test_only_the_stretch_with_a_doubtful_full_stop_goes_to_pysbd(monkeypatch):
     real = seg._splitter()
 
     class Spy:
-        def segment(self, text):
+        def processor(self, text):
             seen.append(text)
-            return real.segment(text)
+            return real.processor(text)
 
     monkeypatch.setattr(seg, "_splitter", lambda: Spy())
     first = "Militants fired rockets at two bases. "
@@ -88,3 +90,20 @@ def test_only_the_stretch_with_a_doubtful_full_stop_goes_to_pysbd(monkeypatch):
     seen.clear()
     seg.split_sentences("Wait for it... " + doubtful)
     assert seen == ["Wait for it... " + doubtful]
+
+
+@pytest.mark.parametrize("body", [
+    "Dr. Smith went to Washington D.C. yesterday. He said \"hi.\" Then he left...",
+    "U.S. forces said so.  He left.   Then more.",
+    "a. b. a. b. a. b.",
+    "“Go.” He said. “Go.” He said.",
+    "Mr. X... and Mrs. Y. arrived at 5 p.m. on Jan. 3. They stayed.",
+    "It rose 3.5 pct. It rose 3.5 pct. It rose 3.5 pct.",
+    "Gen. Michael “Erik” Kurilla said: “We will respond.” The U.S. Central Command agreed.\t",
+])
+def test_sentences_are_located_as_pysbd_locates_them(body):
+    """pysbd finds each sentence it returns with a regex of its own; segment.py finds them with
+    str.find (pysbd's way compiled a pattern per sentence). Same strings, same order."""
+    import copytrace.segment as seg
+
+    assert seg._pysbd_sentences(body) == seg._splitter().segment(body)

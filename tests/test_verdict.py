@@ -207,7 +207,7 @@ def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
 
 
 def test_the_tree_ensemble_walked_all_at_once_gives_each_trees_own_leaf():
-    """Trees.logit walks every tree at once on padded arrays; it must add the same leaves, in the
+    """Trees.logit walks every tree at once on one flat array of nodes; it must add the same leaves, in the
     same order, as walking each tree node by node."""
     import random
 
@@ -224,3 +224,11 @@ def test_the_tree_ensemble_walked_all_at_once_gives_each_trees_own_leaf():
                     node = t["left"][node] if x[t["feature"][node]] <= t["threshold"][node] else t["right"][node]
                 total += t["value"][node]
             assert head.logit(x) == total
+
+
+def test_trees_score_many_rows_at_once_as_one_by_one():
+    model = load_model()
+    rng = np.random.default_rng(1)
+    for head in (model.derived, model.wholly):
+        X = rng.random((50, len(head.monotone))) * rng.choice([1.0, 5.0, 40.0], size=(50, 1))
+        assert head.logits(X) == [head.logit(x) for x in X]

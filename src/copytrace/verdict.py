@@ -285,29 +285,43 @@ class Trees:
     monotone: tuple[int, ...]
 
     def __post_init__(self):
-        # The trees as padded arrays, walked all at once: a scan evaluates the model several
-        # times a pair, and walking 100 trees in Python took most of a millisecond.
-        size = max((len(t["feature"]) for t in self.trees), default=1)
-        arrays = {k: np.zeros((len(self.trees), size), dtype=dtype) for k, dtype in
-                  (("feature", np.int64), ("threshold", np.float64), ("left", np.int64), ("right", np.int64),
-                   ("value", np.float64))}
-        arrays["feature"][:] = -1
-        for i, t in enumerate(self.trees):
-            for k, a in arrays.items():
-                a[i, : len(t[k])] = t[k]
-        object.__setattr__(self, "_arrays", arrays)
+        # The trees as one flat array of nodes, walked all at once: a scan evaluates the model
+        # several times a pair, and walking 100 trees in Python took most of a millisecond.
+        # A leaf's children are itself, so a walk that reaches it early stays there.
+        sizes = [len(t["feature"]) for t in self.trees]
+        starts = np.cumsum([0] + sizes)[:-1]
+
+        def joined(key, shift=False):
+            parts = [np.asarray(t[key]) + (s if shift else 0) for t, s in zip(self.trees, starts)]
+            return np.concatenate(parts) if parts else np.zeros(0)
+
+        feature = joined("feature").astype(np.int64)
+        leaf, own = feature < 0, np.arange(len(feature))
+        flat = {
+            "feature": np.where(leaf, 0, feature),
+            "threshold": joined("threshold").astype(np.float64),
+            "left": np.where(leaf, own, joined("left", shift=True)).astype(np.int64),
+            "right": np.where(leaf, own, joined("right", shift=True)).astype(np.int64),
+            "value": joined("value").astype(np.float64),
+        }
+        object.__setattr__(self, "_flat", flat)
+        object.__setattr__(self, "_roots", np.asarray(starts, dtype=np.int64))
         object.__setattr__(self, "_depth", max((_depth(t) for t in self.trees), default=0))
 
-    def logit(self, x: np.ndarray) -> float:
-        a, rows = self._arrays, np.arange(len(self.trees))
-        x = np.asarray(x, dtype=np.float64)
-        node = np.zeros(len(self.trees), dtype=np.int64)
+    def logits(self, X: np.ndarray) -> list[float]:
+        """The logit of each row of ``X``."""
+        a = self._flat
+        X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        node = np.broadcast_to(self._roots, (len(X), len(self._roots)))
+        row = np.arange(len(X))[:, None]
         for _ in range(self._depth):
-            feature = a["feature"][rows, node]
-            left = x[np.maximum(feature, 0)] <= a["threshold"][rows, node]
-            step = np.where(left, a["left"][rows, node], a["right"][rows, node])
-            node = np.where(feature >= 0, step, node)
-        return sum(a["value"][rows, node].tolist(), self.base)  # in tree order, as the trees were fitted
+            left = X[row, a["feature"][node]] <= a["threshold"][node]
+            node = np.where(left, a["left"][node], a["right"][node])
+        # Summed in tree order, as the trees were fitted.
+        return [sum(values, self.base) for values in a["value"][node].tolist()]
+
+    def logit(self, x: np.ndarray) -> float:
+        return self.logits(x)[0]
 
     def proba(self, x: np.ndarray) -> float:
         return _sigmoid(self.logit(x))
@@ -323,7 +337,8 @@ class Trees:
         sign = np.asarray(self.monotone)
         if np.any((sign == 0) & (lo != hi)):
             raise ValueError("a feature with no monotone constraint cannot range in a bound")
-        return self.logit(np.where(sign >= 0, lo, hi)), self.logit(np.where(sign >= 0, hi, lo))
+        least, greatest = self.logits(np.stack([np.where(sign >= 0, lo, hi), np.where(sign >= 0, hi, lo)]))
+        return least, greatest
 
     def to_dict(self) -> dict:
         return {"kind": "trees", "base": self.base, "monotone": list(self.monotone), "trees": list(self.trees)}

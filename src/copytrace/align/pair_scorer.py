@@ -333,11 +333,13 @@ def _grid_counts(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray
     code: dict[str, str] = {}
     coded = [["".join([code.setdefault(w, chr(0xE000 + len(code))) for w in s.words]) for s in sides]
              for sides in (lefts, rights)]
-    joined = [s.joined for s in lefts], [s.joined for s in rights]
+    # Pair by pair (cpdist), not over the grid: a grid holds up to GRID_CELLS cells a pair.
+    joined = [lefts[k].joined for k in rows], [rights[k].joined for k in cols]
+    coded = [coded[0][k] for k in rows], [coded[1][k] for k in cols]
     fuzzy = np.column_stack([
-        process.cdist(*joined, scorer=fuzz.ratio, dtype=np.float64, workers=1)[rows, cols] / 100,
-        process.cdist(*joined, scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1)[rows, cols] / 100,
-        process.cdist(*coded, scorer=LCSseq.normalized_similarity, dtype=np.float64, workers=1)[rows, cols],
+        process.cpdist(*joined, scorer=fuzz.ratio, dtype=np.float64, workers=1) / 100,
+        process.cpdist(*joined, scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1) / 100,
+        process.cpdist(*coded, scorer=LCSseq.normalized_similarity, dtype=np.float64, workers=1),
     ])
     return sx[rows], sy[cols], both, fuzzy
 
