@@ -100,6 +100,7 @@ def test_only_the_stretch_with_a_doubtful_full_stop_goes_to_pysbd(monkeypatch):
     "Mr. X... and Mrs. Y. arrived at 5 p.m. on Jan. 3. They stayed.",
     "It rose 3.5 pct. It rose 3.5 pct. It rose 3.5 pct.",
     "Gen. Michael “Erik” Kurilla said: “We will respond.” The U.S. Central Command agreed.\t",
+    "",
 ])
 def test_sentences_are_located_as_pysbd_locates_them(body):
     """pysbd finds each sentence it returns with a regex of its own; segment.py finds them with

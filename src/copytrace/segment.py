@@ -101,7 +101,6 @@ class Segmented:
 
 
 @lru_cache(maxsize=200_000)
-@lru_cache(maxsize=1 << 17)  # news repeats its words: most are looked up, not folded again
 def normalise(word: str) -> str:
     """The form two words are compared in: case, quotes and accents folded."""
     word = visible(word).translate(_FOLD).casefold()
@@ -264,6 +263,8 @@ def _pysbd_sentences(body: str) -> list[str]:
     altered (found nowhere) is dropped, as pysbd drops it.
     """
     out: list[str] = []
+    if not body:
+        return out
     prior = 0
     for sent in _splitter().processor(body).process():
         if not sent:
