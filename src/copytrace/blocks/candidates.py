@@ -101,26 +101,32 @@ def lsh_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, max_bucket:
     if len(sig) < 2:
         return np.zeros((0, 2), dtype=np.int64)
     n = len(sig)
-    codes = [np.zeros(0, dtype=np.int64)]
+    codes = np.zeros(0, dtype=np.int64)  # each pair as one int64, i * n + j
     # A few bands at a time: the keys of all 64 bands with their sort took ~0.8 GB at 300k articles.
     for first in range(0, bands, LSH_BANDS_AT_ONCE):
-        count = min(LSH_BANDS_AT_ONCE, bands - first)
-        keys = band_keys(sig, count, rows, first).ravel()
-        docs = np.repeat(np.arange(n, dtype=np.int64), count)
-        order = np.argsort(keys, kind="stable")  # stable: a bucket's documents stay in ascending order
-        keys, docs = keys[order], docs[order]
-        del order
-        # Runs of equal keys are buckets; only buckets of two or more make pairs (as bucket_pairs).
-        starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
-        sizes = np.diff(np.concatenate([starts, [len(keys)]]))
-        # All buckets of one size at once, each pair as one int64 (i * n + j): a Python list of
-        # tuples took ~1 GB and a minute for the 10M band hits of 100k same-beat reports.
-        for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
-            members = docs[starts[sizes == size][:, None] + np.arange(size)]
-            i, j = np.triu_indices(size, 1)
-            codes.append(np.unique(members[:, i] * n + members[:, j]))
-        codes = [np.unique(np.concatenate(codes))]
-    return np.stack([codes[0] // n, codes[0] % n], axis=1)
+        keys = band_keys(sig, min(LSH_BANDS_AT_ONCE, bands - first), rows, first)
+        codes = np.unique(np.concatenate([codes, *_bucket_codes(keys, max_bucket)]))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _bucket_codes(keys: np.ndarray, max_bucket: int) -> list[np.ndarray]:
+    """The pairs sharing a key in ``keys`` (documents x bands) as codes ``i * n + j``, by bucket size."""
+    n, count = keys.shape
+    keys = keys.ravel()
+    docs = np.repeat(np.arange(n, dtype=np.int64), count)
+    order = np.argsort(keys, kind="stable")  # stable: a bucket's documents stay in ascending order
+    keys, docs = keys[order], docs[order]
+    # Runs of equal keys are buckets; only buckets of two or more make pairs (as bucket_pairs).
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
+    sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+    # All buckets of one size at once: a Python list of tuples took ~1 GB and a minute for
+    # the 10M band hits of 100k same-beat reports.
+    out = []
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]).tolist():
+        members = docs[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, 1)
+        out.append(np.unique(members[:, i] * n + members[:, j]))
+    return out
 
 
 def unique_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:

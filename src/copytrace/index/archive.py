@@ -511,11 +511,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable per transaction
             db.executescript(SCHEMA)
             return db
-        except sqlite3.OperationalError as exc:
+        except BaseException as exc:
             db.close()
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            locked = isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+            if not locked or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
-        except BaseException:
-            db.close()
-            raise
