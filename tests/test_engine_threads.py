@@ -1,4 +1,5 @@
-"""Scan workers run one thread each: the engines already start one worker per core."""
+"""Scan workers run one thread each (the engines already start one worker per core), and
+collect garbage less often."""
 import json
 import operator
 import os
@@ -42,3 +43,19 @@ def test_local_engine_workers_run_one_thread_each():
         engine.close()
     assert all(pools)
     assert {p["num_threads"] for pools_of_one in pools for p in pools_of_one} == {1}
+
+
+def test_local_engine_workers_collect_garbage_less_often():
+    """The align stage allocates many short-lived objects; workers raise the young generation's
+    threshold (engines/collector.py) so the collector does not run every 700 of them."""
+    import gc
+
+    from copytrace.engines.collector import YOUNG
+
+    engine = LocalEngine(processes=2)
+    try:
+        thresholds = list(engine.imap(operator.call, [gc.get_threshold, gc.get_threshold]))
+    finally:
+        engine.close()
+    assert [t[0] for t in thresholds] == [YOUNG, YOUNG]
+    assert gc.get_threshold()[0] < YOUNG  # the calling process keeps its own settings

@@ -20,6 +20,7 @@ from ..blocks.candidates import lsh_pairs
 from ..blocks.common import CommonText, count_batch
 from ..blocks.fingerprint import STATIC_DIMS, NUM_PERM
 from ..corpus.fingerprint_stage import fingerprint_batch, gather_anchors
+from .collector import fewer_collections
 from .threads import one_thread, one_torch_thread
 
 _ALIGN_OPTIONS: dict = {}
@@ -34,6 +35,7 @@ def _init_worker(paraphrase: bool, floor: float, verdict_model: str | None) -> N
     # Torch is not imported here (it would cost every fingerprinting worker seconds for
     # nothing); one_thread sets the variables it reads when alignment first imports it.
     one_thread()
+    fewer_collections()
 
 
 def _fingerprint(job: tuple[list[int], list[str], bool, dict | None]):

@@ -52,6 +52,7 @@ from ..corpus.spool import to_document
 from ..corpus.steps import SOURCES
 from ..corpus.fingerprint_stage import COMMON_FIGURE_DOCS, common_figures, filed_twice, fingerprint_batch
 from ..errors import InputError
+from .collector import fewer_collections
 from .threads import one_thread
 
 BATCH = 500
@@ -213,6 +214,7 @@ def _estimate(sig_a: bytes, sig_b: bytes) -> float:
 
 def _align_partition(lines, paraphrase: bool, floor: float, verdict_model: str | None):
     one_thread()
+    fewer_collections()
     for line in lines:
         yield from align_task(json.loads(line), paraphrase=paraphrase, floor=floor, verdict_model=verdict_model)
 
