@@ -58,6 +58,11 @@ import json, os, sys, time
 for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[k] = "1"
 from copytrace.corpus.align import align_task
+try:  # what a scan's worker sets up, in versions that have it
+    from copytrace.engines.collector import fewer_collections
+    fewer_collections()
+except ImportError:
+    pass
 work, out = sys.argv[1], sys.argv[2]
 tasks = [json.loads(line) for line in open(os.path.join(work, "tasks.jsonl"))]
 for t in tasks:
