@@ -80,3 +80,12 @@ def test_credits_matches_outlet_names_fuzzily():
 )
 def test_same_source(name, outlet, same):
     assert same_source(name, outlet) is same
+
+
+@pytest.mark.parametrize("verb", ["said", "SAID", "ſaid", "SAİD"])
+def test_frames_found_in_any_case_the_regex_matches(verb):
+    """A sentence is searched with a frame only if it holds one of the frame's words; in lower case
+    for the case-blind frames, except where a letter (long s, dotted I) matches an ASCII one in
+    the regex but not after lower()."""
+    seg = segment(f"“We will,” {verb} John Smith.")
+    assert [(name, seg.slice(span)) for name, span in find_attributions(seg)] == [("John Smith", f"{verb} John Smith")]

@@ -127,9 +127,10 @@ def _splitter():
     return segmenter
 
 
-# Letters that match an ASCII letter under re.IGNORECASE but lower() differently (Kelvin
-# sign, long s, dotted and dotless i): where one occurs, lower() cannot stand in for the regex.
-_ODD_CASE = ("\u212a", "\u017f", "\u0130", "\u0131")
+# The only letters outside ASCII that match an ASCII letter under re.IGNORECASE, none of
+# them lower() to it (dotted and dotless i, long s, Kelvin sign): where one occurs, a
+# test on the lower-cased text cannot stand in for a case-insensitive regex.
+ODD_CASE = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _english_fewer_abbreviations():
@@ -153,7 +154,7 @@ def _english_fewer_abbreviations():
 
     class Replacer(English.AbbreviationReplacer):
         def search_for_abbreviations_in_string(self, text):
-            if any(c in text for c in _ODD_CASE):
+            if any(c in text for c in ODD_CASE):
                 return super().search_for_abbreviations_in_string(text)
             lowered = text.lower()
             wanted = {a for a, stop in plain if stop in lowered}
