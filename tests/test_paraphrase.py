@@ -311,3 +311,26 @@ def test_partner_cap_changes_no_passage_on_ordinary_pairs(monkeypatch, segs, enc
     monkeypatch.setattr(para, "FULL_PAIRS", 0)
     assert align_paraphrases(a, b, enc) == seed_passages
     assert [align_paraphrases(*split, enc), align_paraphrases(*split[::-1], enc)] == expected
+
+
+def test_sentence_sides_are_prepared_once_across_comparisons(monkeypatch):
+    """In a scan an article meets several others: its sentences' pair-scorer sides are kept
+    (bounded, least recently used out first) rather than prepared again for each comparison."""
+    from copytrace.align import paraphrase as P
+    from copytrace.segment import segment
+
+    monkeypatch.setattr(P, "_prepared_sides", type(P._prepared_sides)())
+    monkeypatch.setattr(P, "SIDE_CACHE", 3)
+    made = []
+    monkeypatch.setattr(P, "prepare", lambda *a, **k: made.append(a) or object())
+    a = segment("The council approved the budget on Monday. Critics said it was too small. Hence the row.")
+    b = segment("On Monday the budget was approved by the council.")
+    first, again = P._Sides(a, b, None), P._Sides(a, b, None)
+    assert first.a((0,)) is again.a((0,)) and first.a((0, 1)) is again.a((0, 1))
+    assert len(made) == 2
+    assert first.b((0,)) is not first.a((0,))  # another text, another side
+    for k in range(3):
+        first.a((k,))
+    assert len(P._prepared_sides) == 3  # bounded
+    P._Sides(a, b, None).a((0, 1))  # evicted (least recently used), so prepared again
+    assert len(made) == 6
