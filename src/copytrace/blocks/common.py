@@ -82,9 +82,20 @@ def frame_threshold(n_docs: int) -> int:
     return max(template_threshold(n_docs), int(FRAME_SHARE * n_docs))
 
 
+@lru_cache(maxsize=8)
 def _word_spans(text: str) -> list[tuple[int, int]]:
-    """Each word's character span (the words of :func:`_read`, in order)."""
+    """Each word's character span (the words of :func:`_read`, in order).
+
+    Cached as :func:`_read` is: a templated text's common spans and frame spans both need them.
+    """
     return [m.span() for m in _WORD.finditer(text)]
+
+
+def _within(starts: np.ndarray, n: int) -> np.ndarray:
+    """Which of ``n`` words lie in some ``SHINGLE``-word run beginning at one of ``starts``."""
+    begins = np.zeros(n, dtype=np.int64)
+    begins[starts] = 1
+    return np.convolve(begins, np.ones(SHINGLE, dtype=np.int64))[:n] > 0
 
 
 def _window_hashes(h: np.ndarray) -> np.ndarray:
@@ -134,9 +145,12 @@ def _frames(text: str, read=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 def _buckets(hashes: np.ndarray, buckets: int) -> np.ndarray:
     """Counter index of each hash in each of the two rows, shape (2, n)."""
+    return np.stack([_row_buckets(hashes, salt, buckets) for salt in _SALT]).astype(np.int64)
+
+
+def _row_buckets(hashes: np.ndarray, salt: int, buckets: int) -> np.ndarray:
     with np.errstate(over="ignore"):
-        rows = [((hashes * np.uint64(salt)) >> np.uint64(32)) % np.uint64(buckets) for salt in _SALT]
-    return np.stack(rows).astype(np.int64)
+        return ((hashes * np.uint64(salt)) >> np.uint64(32)) % np.uint64(buckets)
 
 
 def doc_buckets(text: str, buckets: int = BUCKETS) -> np.ndarray:
@@ -203,8 +217,9 @@ class CommonText:
 
     def frequency(self, hashes: np.ndarray) -> np.ndarray:
         """Estimated documents holding each shingle (never an underestimate)."""
-        idx = _buckets(hashes, self.buckets)
-        return np.minimum(self.counts[0, idx[0]], self.counts[1, idx[1]])
+        # Row by row, without _buckets' stacked copy: a scan asks this several times an article.
+        first, second = (_row_buckets(hashes, salt, self.buckets) for salt in _SALT)
+        return np.minimum(self.counts[0][first], self.counts[1][second])
 
     def templated(self, text: str, min_docs: int) -> bool:
         """Whether most of the text's figures sit in template frames.
@@ -222,9 +237,7 @@ class CommonText:
             return False
         frame_df = self.frequency(frames)
         template = (frame_df >= min_docs) & (2 * self.frequency(exact) < frame_df)
-        covered = np.zeros(len(figure), dtype=bool)
-        for start in starts[template].tolist():
-            covered[start : start + SHINGLE] = True
+        covered = _within(starts[template], len(figure))
         return int((covered & figure).sum()) >= 2 and (covered & figure).sum() * 2 >= figure.sum()
 
     def anchors(self, text: str) -> np.ndarray:
@@ -240,30 +253,25 @@ class CommonText:
         df = self.frequency(hashes)
         return hashes[(df >= 2) & (df <= ANCHOR_MAX_DF)]
 
-    def spans(self, text: str, threshold: int) -> list[Span]:
-        """Stretches of ``text`` made of common shingles, at least ``MIN_RUN`` words long."""
+    def spans(self, text: str, threshold: int, frequency: np.ndarray | None = None) -> list[Span]:
+        """Stretches of ``text`` made of common shingles, at least ``MIN_RUN`` words long.
+
+        ``frequency`` is that of the text's shingles, when the caller has it already.
+        """
         hashes = _read(text)[0]
         if not len(hashes):
             return []
-        common = self.frequency(hashes) >= threshold
+        common = (self.frequency(hashes) if frequency is None else frequency) >= threshold
         if not common.any():
             return []
+        inside = np.zeros(len(hashes) + SHINGLE + 1, dtype=bool)  # a word of margin at each end
+        inside[1:-1] = _within(np.flatnonzero(common), len(hashes) + SHINGLE - 1)
+        edges = np.flatnonzero(inside[1:] != inside[:-1])  # each run's first word and the one past it
+        runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist()) if b - a >= MIN_RUN]
+        if not runs:
+            return []
         words = _word_spans(text)
-        covered = np.zeros(len(words), dtype=np.int32)
-        for i in np.flatnonzero(common):
-            covered[i] += 1
-            if i + SHINGLE < len(covered):
-                covered[i + SHINGLE] -= 1
-        inside = np.cumsum(covered) > 0
-        out, start = [], None
-        for i, flag in enumerate([*inside.tolist(), False]):
-            if flag and start is None:
-                start = i
-            elif not flag and start is not None:
-                if i - start >= MIN_RUN:
-                    out.append(Span(words[start][0], words[i - 1][1]))
-                start = None
-        return out
+        return [Span(words[a][0], words[b - 1][1]) for a, b in runs]
 
     def left_out(self, text: str, min_docs: int, template_docs: int,
                  frame_docs: int | None = None) -> tuple[list[Span], bool, list[Span]]:
@@ -278,8 +286,10 @@ class CommonText:
         :func:`copytrace.pipeline.prepare`; the scan and the archive both use it.
         """
         templated = bool(template_docs) and self.templated(text, template_docs)
-        frames = self.spans(text, frame_docs or template_docs) if templated else []
-        return self.spans(text, min_docs), templated, frames
+        hashes = _read(text)[0]
+        frequency = self.frequency(hashes) if len(hashes) else None
+        frames = self.spans(text, frame_docs or template_docs, frequency) if templated else []
+        return self.spans(text, min_docs, frequency), templated, frames
 
     def save(self, path: str | Path) -> None:
         """To ``path`` (a ``.npy`` file) and its document count beside it."""
@@ -289,8 +299,12 @@ class CommonText:
 
     @classmethod
     def load(cls, path: str | Path) -> "CommonText":
-        """Memory-mapped: every worker of a scan shares one copy in the page cache."""
-        return cls(np.load(path, mmap_mode="r"), int(Path(f"{path}.n").read_text()))
+        """Memory-mapped: every worker of a scan shares one copy in the page cache.
+
+        Held as a plain array over the mapping: indexing a ``numpy.memmap`` runs
+        Python code each time, and a scan looks up counters several times an article.
+        """
+        return cls(np.asarray(np.load(path, mmap_mode="r")), int(Path(f"{path}.n").read_text()))
 
 
 @lru_cache(maxsize=2)
