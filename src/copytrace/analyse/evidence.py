@@ -26,7 +26,7 @@ from ..segment import Segmented
 from ..types import Passage, Span
 from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
 from ..words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
-from .coverage import counted_words, covered_share, word_array
+from .coverage import word_array
 
 # Words that start a sentence or a quotation are capitalised for grammar, not as names.
 _NOT_NAMES = frozenset(
@@ -60,13 +60,11 @@ def gather(
     # A passage that lies wholly in skipped text on one side (template frames verbatim passages
     # may run through: see pipeline.Prepared.frames) is the template speaking, not evidence.
     verbatim = _with_content(a, b, verbatim, skip_a, skip_b)
-    va = covered_share(a, [p.a for p in verbatim], skip_a)
-    vb = covered_share(b, [p.b for p in verbatim], skip_b)
-    both_a = covered_share(a, [p.a for p in [*verbatim, *paraphrase]], skip_a)
-    both_b = covered_share(b, [p.b for p in [*verbatim, *paraphrase]], skip_b)
     close = [p for p in paraphrase if p.score >= CLOSE_PARAPHRASE]
-    close_a = covered_share(a, [p.a for p in [*verbatim, *close]], skip_a) - va
-    close_b = covered_share(b, [p.b for p in [*verbatim, *close]], skip_b) - vb
+    # Each side's shares: verbatim; verbatim and paraphrase; verbatim and close paraphrase.
+    (va, both_a, close_a), words_a = _shares(a, skip_a, [[p.a for p in ps] for ps in (verbatim, paraphrase, close)])
+    (vb, both_b, close_b), words_b = _shares(b, skip_b, [[p.b for p in ps] for ps in (verbatim, paraphrase, close)])
+    close_a, close_b = close_a - va, close_b - vb
     runs = _run_lengths(a, verbatim, quotes_a)
     units = [*verbatim, *paraphrase]
     differ, total, numbers_differ, numbers = fact_agreement(a, b, units)
@@ -77,8 +75,8 @@ def gather(
         paraphrase_b=max(0.0, both_b - vb),
         close_paraphrase_a=max(0.0, close_a),
         close_paraphrase_b=max(0.0, close_b),
-        words_a=counted_words(a, skip_a),
-        words_b=counted_words(b, skip_b),
+        words_a=words_a,
+        words_b=words_b,
         longest_run=max(runs, default=0),
         long_runs=sum(1 for r in runs if r >= LONG_RUN),
         units=len(units),
@@ -92,6 +90,29 @@ def gather(
         quoted=max(_quoted(a, [p.a for p in verbatim], quotes_a), _quoted(b, [p.b for p in verbatim], quotes_b)),
         **meta,
     )
+
+
+def _shares(seg: Segmented, skip: Sequence[Span], spans: list[list[Span]]) -> tuple[list[float], int]:
+    """:func:`~copytrace.analyse.coverage.covered_share` of ``spans[0]``, of ``spans[0]`` with ``spans[1]``,
+    and of ``spans[0]`` with ``spans[2]``, and the words counted (:func:`~copytrace.analyse.coverage.counted_words`).
+
+    The words outside ``skip`` are found once, not once a share: a scan gathers evidence for every pair.
+    """
+    base, *more = spans
+    kept = ~word_array(seg, skip)
+    total = int(np.count_nonzero(kept))
+    first = word_array(seg, base) & kept if base else None
+
+    def share(extra: list[Span]) -> float:
+        if not base and not extra:
+            return 0.0
+        if first is not None and not extra:
+            inside = first
+        else:
+            inside = word_array(seg, [*base, *extra]) & kept
+        return int(np.count_nonzero(inside)) / total if total else 0.0
+
+    return [share([]), *(share(e) for e in more)], total
 
 
 def _with_content(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span],
