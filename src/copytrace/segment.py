@@ -142,27 +142,25 @@ def _english_fewer_abbreviations():
     Every change it can make turns the full stop after the abbreviation into a
     marker, so an abbreviation never followed by "." in the line changes nothing
     and is left out of the pass. The rest runs pysbd's own code, in its order.
-    Language classes carrying their own ``AbbreviationReplacer`` is pysbd's way
-    of varying this pass (Spanish, Armenian and Marathi do it).
+    A language class with its own ``AbbreviationReplacer`` is how pysbd varies
+    this pass (its Spanish, Armenian and Marathi do).
     """
     from pysbd.lang.english import English
 
     every = English.Abbreviation.ABBREVIATIONS
     # Only plain ones can be ruled out by a substring test; "e.g" and "u.s" are regexes to pysbd.
-    plain = [(a, a.strip() + ".") for a in every if a.strip().isascii() and a.strip().isalnum()]
-    others = [a for a in every if a not in {p for p, _ in plain}]
+    plain = {a: a.strip() + "." for a in every if a.strip().isascii() and a.strip().isalnum()}
 
     class Replacer(English.AbbreviationReplacer):
         def search_for_abbreviations_in_string(self, text):
             if any(c in text for c in ODD_CASE):
                 return super().search_for_abbreviations_in_string(text)
             lowered = text.lower()
-            wanted = {a for a, stop in plain if stop in lowered}
             lang = self.lang
 
             class Fewer(lang):
                 class Abbreviation(lang.Abbreviation):
-                    ABBREVIATIONS = [a for a in every if a in wanted or a in others]
+                    ABBREVIATIONS = [a for a in every if a not in plain or plain[a] in lowered]
 
             self.lang = Fewer
             try:

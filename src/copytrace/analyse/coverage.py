@@ -42,19 +42,29 @@ def word_array(seg: Segmented, spans: Sequence[Span]) -> np.ndarray:
 
 def counted_words(seg: Segmented, skip: Sequence[Span] = ()) -> int:
     """Words of ``seg`` outside the ``skip`` spans: the denominator of every share."""
-    return len(seg.token_starts) - int(np.count_nonzero(word_array(seg, skip))) if skip else len(seg.token_starts)
+    return covered_shares(seg, [], skip)[1]
 
 
 def covered_share(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span] = ()) -> float:
     """Share of the (non-boilerplate) words of ``seg`` inside ``covered`` spans."""
-    if not covered:
-        return 0.0
-    inside = word_array(seg, covered)
-    if skip:
-        kept = ~word_array(seg, skip)
-        total = int(np.count_nonzero(kept))
-        return int(np.count_nonzero(inside & kept)) / total if total else 0.0
-    return int(np.count_nonzero(inside)) / len(inside) if len(inside) else 0.0
+    return covered_shares(seg, [covered], skip)[0][0]
+
+
+def covered_shares(seg: Segmented, covered: Sequence[Sequence[Span]], skip: Sequence[Span] = ()) -> tuple[list[float], int]:
+    """:func:`covered_share` of each list of spans in ``covered``, and :func:`counted_words`.
+
+    The skipped words are found once for all of them: the scan gathers several shares for every pair.
+    """
+    kept = ~word_array(seg, skip) if skip else None
+    total = len(seg.token_starts) if kept is None else int(np.count_nonzero(kept))
+
+    def share(spans: Sequence[Span]) -> float:
+        if not spans or not total:
+            return 0.0
+        inside = word_array(seg, spans)
+        return int(np.count_nonzero(inside if kept is None else inside & kept)) / total
+
+    return [share(spans) for spans in covered], total
 
 
 def uncovered(

@@ -26,7 +26,7 @@ from ..segment import Segmented
 from ..types import Passage, Span
 from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
 from ..words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
-from .coverage import word_array
+from .coverage import covered_shares, word_array
 
 # Words that start a sentence or a quotation are capitalised for grammar, not as names.
 _NOT_NAMES = frozenset(
@@ -62,8 +62,9 @@ def gather(
     verbatim = _with_content(a, b, verbatim, skip_a, skip_b)
     close = [p for p in paraphrase if p.score >= CLOSE_PARAPHRASE]
     # Each side's shares: verbatim; verbatim and paraphrase; verbatim and close paraphrase.
-    (va, both_a, close_a), words_a = _shares(a, skip_a, [[p.a for p in ps] for ps in (verbatim, paraphrase, close)])
-    (vb, both_b, close_b), words_b = _shares(b, skip_b, [[p.b for p in ps] for ps in (verbatim, paraphrase, close)])
+    kinds = (verbatim, [*verbatim, *paraphrase], [*verbatim, *close])
+    (va, both_a, close_a), words_a = covered_shares(a, [[p.a for p in ps] for ps in kinds], skip_a)
+    (vb, both_b, close_b), words_b = covered_shares(b, [[p.b for p in ps] for ps in kinds], skip_b)
     close_a, close_b = close_a - va, close_b - vb
     runs = _run_lengths(a, verbatim, quotes_a)
     units = [*verbatim, *paraphrase]
@@ -90,29 +91,6 @@ def gather(
         quoted=max(_quoted(a, [p.a for p in verbatim], quotes_a), _quoted(b, [p.b for p in verbatim], quotes_b)),
         **meta,
     )
-
-
-def _shares(seg: Segmented, skip: Sequence[Span], spans: list[list[Span]]) -> tuple[list[float], int]:
-    """:func:`~copytrace.analyse.coverage.covered_share` of ``spans[0]``, of ``spans[0]`` with ``spans[1]``,
-    and of ``spans[0]`` with ``spans[2]``, and the words counted (:func:`~copytrace.analyse.coverage.counted_words`).
-
-    The words outside ``skip`` are found once, not once a share: a scan gathers evidence for every pair.
-    """
-    base, *more = spans
-    kept = ~word_array(seg, skip)
-    total = int(np.count_nonzero(kept))
-    first = word_array(seg, base) & kept if base else None
-
-    def share(extra: list[Span]) -> float:
-        if not base and not extra:
-            return 0.0
-        if first is not None and not extra:
-            inside = first
-        else:
-            inside = word_array(seg, [*base, *extra]) & kept
-        return int(np.count_nonzero(inside)) / total if total else 0.0
-
-    return [share([]), *(share(e) for e in more)], total
 
 
 def _with_content(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span],

@@ -221,7 +221,7 @@ class CommonText:
         first, second = (_row_buckets(hashes, salt, self.buckets) for salt in _SALT)
         return np.minimum(self.counts[0][first], self.counts[1][second])
 
-    def templated(self, text: str, min_docs: int) -> bool:
+    def templated(self, text: str, min_docs: int, frequency: np.ndarray | None = None) -> bool:
         """Whether most of the text's figures sit in template frames.
 
         A frame is a run of words around a figure; it is a template's when at
@@ -230,13 +230,15 @@ class CommonText:
         its figures with it (the exact run is as frequent as its frame); a
         weekly report carries new ones. Two templated reports whose aligned
         figures all differ are one template filed twice, not a copy
-        (:func:`copytrace.verdict.is_template`).
+        (:func:`copytrace.verdict.is_template`). ``frequency`` is that of the
+        text's shingles, when the caller has it already.
         """
         exact, frames, starts, figure = _frames(text)
         if not len(starts):
             return False
         frame_df = self.frequency(frames)
-        template = (frame_df >= min_docs) & (2 * self.frequency(exact) < frame_df)
+        exact_df = self.frequency(exact) if frequency is None else frequency[starts]
+        template = (frame_df >= min_docs) & (2 * exact_df < frame_df)
         covered = _within(starts[template], len(figure))
         return int((covered & figure).sum()) >= 2 and (covered & figure).sum() * 2 >= figure.sum()
 
@@ -285,9 +287,9 @@ class CommonText:
         corporate purposes") is one of the template's too. The arguments of
         :func:`copytrace.pipeline.prepare`; the scan and the archive both use it.
         """
-        templated = bool(template_docs) and self.templated(text, template_docs)
         hashes = _read(text)[0]
-        frequency = self.frequency(hashes) if len(hashes) else None
+        frequency = self.frequency(hashes) if len(hashes) else None  # looked up once for all three
+        templated = bool(template_docs) and self.templated(text, template_docs, frequency)
         frames = self.spans(text, frame_docs or template_docs, frequency) if templated else []
         return self.spans(text, min_docs, frequency), templated, frames
 
