@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # synthetic/ sits beside src/, outside the package, when run as a script
 SHARED = ROOT.parent / "shared" / "eval" / "bbc-news" / "articles.jsonl.gz"
 SAMPLE = ROOT / "tests" / "data" / "bbc-sample.jsonl.gz"
 

@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # synthetic/ sits beside src/, outside the package, when run as a script
 DATA = ROOT / "tests" / "data"
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(REPO))  # synthetic/ sits beside src/, outside the package, when run as a script
 BBC = REPO.parent / "shared" / "eval" / "bbc-news" / "articles.jsonl.gz"
 SAMPLE = REPO / "tests" / "data" / "bbc-sample.jsonl.gz"
 WIRE_SIZE = 1_000

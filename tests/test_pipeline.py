@@ -196,3 +196,28 @@ def test_settling_a_pair_with_the_screen_does_not_load_the_transformer(monkeypat
     j = judge_pair(prepare(a), prepare(b, "b"))
     assert rooms, "the loose bound settled the pair: the screen was never asked"
     assert not j.used_model and j.verdict.label != "non"
+
+
+TENDER = ("{bidder} begins tender offer for {target}\n\n{bidder} said it has begun a tender offer for all outstanding "
+          "shares of {target} at 938.67 dollars a share in cash, valuing the company at about 624 million dollars.\n\n"
+          "The board of {target} has recommended that shareholders accept the offer.\n\n"
+          "{bank} is acting as dealer manager for the offer.")
+
+
+def test_in_a_corpus_a_template_filled_with_other_names_is_not_a_copy_and_a_credited_rewrite_is():
+    # Two tender offers from one wire template whose two figures agree by chance (it happens at
+    # 100,000 same-beat reports); a rewrite of the first reorders it and adds a credit.
+    a = TENDER.format(bidder="Vexant plc", target="Corwell Holdings", bank="Goldman Sachs")
+    b = TENDER.format(bidder="Altford plc", target="Norex Group", bank="Nomura")
+    rewrite = ("Vexant plc begins tender offer for Corwell Holdings\n\nThe board of Corwell Holdings has recommended "
+               "that shareholders accept the offer. Vexant plc said it has begun a tender offer for all outstanding "
+               "shares of Corwell Holdings at 938.67 dollars a share in cash, valuing the company at about 624 million "
+               "dollars. The story was first reported by Global Feed.")
+    # Without a corpus nothing says template: the frame and the figures agree.
+    assert judge_pair(prepare(a, "a"), prepare(b, "b")).verdict.label != "non"
+    # The corpus says both fill template frames: the names decide.
+    A, B, R = (prepare(t, i, templated=True) for t, i in ((a, "a"), (b, "b"), (rewrite, "r")))
+    template = judge_pair(A, B)
+    assert template.verdict.label == "non" and template.evidence.names_differ == template.evidence.names > 0
+    copy = judge_pair(A, R)
+    assert copy.verdict.label != "non" and copy.evidence.names > 0 and copy.evidence.names_differ == 0

@@ -193,6 +193,46 @@ def test_with_a_corpus_templated_reports_keeping_few_of_each_others_figures_are_
                                   figures_kept=0.2), floor=0.5)
 
 
+def test_with_a_corpus_templated_reports_whose_aligned_names_differ_are_not_derived():
+    # A scan's view of two tender-offer reports from one template (100,000 same-beat reports): the
+    # frame aligns, two figures agree by chance, the bidder and the target are other companies.
+    pair = dict(verbatim_a=0.35, verbatim_b=0.6, words_a=60, words_b=35, longest_run=14, long_runs=2, units=3,
+                in_order=3, facts=9, facts_differ=4, numbers=3, numbers_differ=1, longest_exact=14, identity=0.9)
+    assert judge(Evidence(**pair, templated=True)).label != "non"  # the figures say copy
+    assert judge(Evidence(**pair, templated=True, names=4, names_differ=4)).label == "non"
+    assert judge(Evidence(**pair, templated=True, names=3, names_differ=2)).label == "non"
+    # A copy or a rewrite keeps the names; a long unedited stretch is a copy whatever they say;
+    # and without the corpus's word the names are not read this way.
+    assert judge(Evidence(**pair, templated=True, names=4, names_differ=1)).label != "non"
+    assert judge(Evidence(**{**pair, "longest_exact": 25}, templated=True, names=4, names_differ=4)).label != "non"
+    assert judge(Evidence(**pair, names=4, names_differ=4)).label != "non"
+    # Before the sentence model: paraphrased passages may still bring names that differ.
+    model = load_model()
+    verbatim_only = Evidence(**{**pair, "facts": 4, "facts_differ": 0, "numbers": 1, "numbers_differ": 0},
+                             templated=True, names=1, names_differ=0)
+    assert not model.settled(verbatim_only, floor=0.5)
+
+
+def test_name_agreement_counts_names_of_aligned_passages_outside_credits_and_furniture():
+    from copytrace.analyse.evidence import name_agreement
+    from copytrace.segment import segment
+    from copytrace.types import Passage, Span
+
+    a = segment("Daltek Resources said it has begun a tender offer for Norex Corp at 41 dollars a share.")
+    b = segment("Corex Group said it has begun a tender offer for Norex Corp at 41 dollars a share. "
+                "The story was first reported by Global Feed.")
+    whole = lambda seg: Span(0, seg.text.index(".") + 1)
+    p = [Passage("verbatim", whole(a), whole(b), 0.8)]
+    # Daltek / Corex differ (the sentence's first word is a name here too, but grammar capitalises it,
+    # so only Resources / Group count); Norex and Corp agree.
+    assert name_agreement(a, b, p) == (2, 4)
+    credit = Span(b.text.index("The story"), len(b.text))
+    with_credit = [Passage("verbatim", whole(a), Span(0, len(b.text)), 0.8)]
+    assert name_agreement(a, b, with_credit, (), [credit]) == (2, 4)  # Global Feed is skipped
+    assert name_agreement(a, b, with_credit)[1] == 6
+    assert name_agreement(a, b, []) == (0, 0)
+
+
 def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
     from copytrace.analyse.evidence import figures_kept
     from copytrace.segment import segment

@@ -255,17 +255,21 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         a.seg, b.seg, verbatim, [p for p in para if p.score >= cut],
         skip_a=a.skipped, skip_b=b.skipped, quotes_a=a.quotes, quotes_b=b.quotes,
         published_a=a.doc.published_at, published_b=b.doc.published_at,
-        reported_credits_a=_reported(a.seg, a.credits), reported_credits_b=_reported(b.seg, b.credits),
+        reported_credits_a=len(_reported(a.seg, a.credits)), reported_credits_b=len(_reported(b.seg, b.credits)),
         templated=templated,
         figures_kept=figures_kept(a.seg, b.seg) if templated else None,
+        # A rewrite adds its outlet's furniture and a credit ("first reported by City Wire"):
+        # their names are not the story's.
+        names_skip=([*a.boilerplate, *_reported(a.seg, a.credits)], [*b.boilerplate, *_reported(b.seg, b.credits)])
+        if templated else None,
     )
 
 
-def _reported(seg: Segmented, found: Sequence[tuple[str, Span]]) -> int:
-    """Credits that pass on another outlet's reporting ("CNN reported").
+def _reported(seg: Segmented, found: Sequence[tuple[str, Span]]) -> list[Span]:
+    """The credits that pass on another outlet's reporting ("CNN reported").
 
     "according to" and "told" are left out: original reporting uses them for its
     own sources ("according to officials"), and so do encyclopaedias.
     """
     cues = ("reported", "reports")
-    return sum(1 for _, span in found if any(c in seg.slice(span).lower() for c in cues))
+    return [span for _, span in found if any(c in seg.slice(span).lower() for c in cues)]

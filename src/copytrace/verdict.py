@@ -71,6 +71,12 @@ CORPUS_TEMPLATE_EXACT = 20
 # corpus (1,000 reports) every planted copy and rewrite kept 0.82 or more, and every template
 # pair the scan still judged derived 0.5 or less; a rewrite drops figures, it does not change them.
 CORPUS_FIGURES_KEPT = 2 / 3
+# ... or when most of the names their aligned passages hold differ (Evidence.names): the same
+# frame filled with another company, place or official. At 100,000 same-beat reports half the
+# template pairs the scan still kept agreed on a figure or two by chance but not on their names;
+# 1 planted copy or rewrite in 3,000 had two thirds of its aligned names differ.
+CORPUS_TEMPLATE_NAMES = 2
+CORPUS_NAMES_DIFFER = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,8 @@ class Evidence:
     facts_differ: int = 0  # of those, found on one side only
     numbers: int = 0  # the figures among those facts
     numbers_differ: int = 0
+    names: int = 0  # when templated: names in aligned passages outside furniture and credits (both sides, distinct)
+    names_differ: int = 0  # of those, found on one side only
     longest_exact: int = 0  # words in the longest run with no edit inside a verbatim passage
     quoted: float = 0.0  # share of verbatim words that sit inside quotation marks
     identity: float = 0.0  # how exact the verbatim passages are (word similarity, weighted by length)
@@ -165,15 +173,17 @@ def is_template(e: Evidence) -> bool:
 
     Without a corpus: every one of several figures in the aligned passages
     differs and nothing long is shared unchanged. With one, when both texts
-    fill the corpus's template frames: most of their aligned figures differ,
-    or the two texts keep few of each other's figures.
+    fill the corpus's template frames: most of their aligned figures or names
+    differ, or the two texts keep few of each other's figures.
     """
     if e.numbers >= TEMPLATE_NUMBERS and e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT:
         return True
     if figures_say_template(e):
         return True
-    return (e.templated and e.numbers >= CORPUS_TEMPLATE_NUMBERS and e.longest_exact < CORPUS_TEMPLATE_EXACT
-            and e.numbers_differ >= CORPUS_TEMPLATE_DIFFER * e.numbers)
+    if not e.templated or e.longest_exact >= CORPUS_TEMPLATE_EXACT:
+        return False
+    return ((e.numbers >= CORPUS_TEMPLATE_NUMBERS and e.numbers_differ >= CORPUS_TEMPLATE_DIFFER * e.numbers)
+            or (e.names >= CORPUS_TEMPLATE_NAMES and e.names_differ >= CORPUS_NAMES_DIFFER * e.names))
 
 
 def figures_say_template(e: Evidence) -> bool:
@@ -185,16 +195,19 @@ def figures_say_template(e: Evidence) -> bool:
 
 
 def may_be_template(e: Evidence, added: float) -> bool:
-    """Whether ``added`` more figures, from paraphrases, could make verbatim-only ``e`` :func:`is_template`.
+    """Whether ``added`` more facts, from paraphrases, could make verbatim-only ``e`` :func:`is_template`.
 
-    New passages add figures but never change the verbatim ones (``longest_exact``
-    stays), and the share that differs is highest when every new figure differs.
+    New passages add figures and names but never change the verbatim ones
+    (``longest_exact`` stays), and the share that differs is highest when
+    every new one differs.
     """
     if e.longest_exact < TEMPLATE_EXACT and e.numbers_differ == e.numbers and e.numbers + added >= TEMPLATE_NUMBERS:
         return True
-    most = e.numbers + added
-    return (e.templated and e.longest_exact < CORPUS_TEMPLATE_EXACT and most >= CORPUS_TEMPLATE_NUMBERS
-            and e.numbers_differ + added >= CORPUS_TEMPLATE_DIFFER * most)
+    if not e.templated or e.longest_exact >= CORPUS_TEMPLATE_EXACT:
+        return False
+    numbers, names = e.numbers + added, e.names + added
+    return ((numbers >= CORPUS_TEMPLATE_NUMBERS and e.numbers_differ + added >= CORPUS_TEMPLATE_DIFFER * numbers)
+            or (names >= CORPUS_TEMPLATE_NAMES and e.names_differ + added >= CORPUS_NAMES_DIFFER * names))
 
 
 def features(e: Evidence) -> np.ndarray:
