@@ -40,12 +40,14 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-
 class Segmented:
     """A text cut into words and sentences.
 
-    ``tokens[i]`` is the span of word ``i`` and ``words[i]`` its normalised form;
+    Word ``i`` runs from ``token_starts[i]`` to ``token_ends[i]`` (also
+    ``tokens[i]``, as a span) and ``words[i]`` is its normalised form;
     ``sentence_of[i]`` is the index of the sentence that holds it.
     """
 
     text: str
-    tokens: tuple[Span, ...]
+    token_starts: tuple[int, ...]  # ascending: bisect it to find the words in a span
+    token_ends: tuple[int, ...]
     words: tuple[str, ...]
     sentences: tuple[Span, ...]
     sentence_of: tuple[int, ...]
@@ -65,10 +67,16 @@ class Segmented:
             starts[i + 1] += starts[i]
         return [range(starts[i], starts[i + 1]) for i in range(len(self.sentences))]
 
+    # Built on demand: a scan segments millions of words and needs offsets, not objects
+    # (a frozen Span per word was a tenth of segmenting).
     @cached_property
-    def token_starts(self) -> list[int]:
-        """Start offset of each word, ascending: bisect it to find words in a span."""
-        return [t.start for t in self.tokens]
+    def tokens(self) -> tuple[Span, ...]:
+        """The span of each word."""
+        return tuple(map(Span, self.token_starts, self.token_ends))
+
+    def word_span(self, first: int, last: int) -> Span:
+        """The span from the start of word ``first`` to the end of word ``last`` (inclusive)."""
+        return Span(self.token_starts[first], self.token_ends[last])
 
     @cached_property
     def sentence_starts(self) -> list[int]:
@@ -79,7 +87,7 @@ class Segmented:
     def surfaces(self) -> tuple[str, ...]:
         """Per word: as written, without invisible characters (what the pair scorer reads beside ``words``)."""
         text = self.text
-        return tuple(visible(text[t.start : t.end]) for t in self.tokens)
+        return tuple(visible(text[start:end]) for start, end in zip(self.token_starts, self.token_ends))
 
     @cached_property
     def capitalised(self) -> tuple[bool, ...]:
@@ -88,11 +96,12 @@ class Segmented:
         Not the first word of a sentence, nor of a quotation.
         """
         out = []
-        for i, token in enumerate(self.tokens):
-            if not self.text[token.start].isupper() or i == 0 or self.sentence_of[i - 1] != self.sentence_of[i]:
+        text, starts, ends, sentence_of = self.text, self.token_starts, self.token_ends, self.sentence_of
+        for i, start in enumerate(starts):
+            if not text[start].isupper() or i == 0 or sentence_of[i - 1] != sentence_of[i]:
                 out.append(False)
                 continue
-            before = self.text[self.tokens[i - 1].end : token.start]
+            before = text[ends[i - 1] : start]
             out.append(not any(c in before for c in "\"“‘:"))
         return tuple(out)
 
@@ -365,12 +374,12 @@ def segment(text: str) -> Segmented:
     """Tokens and sentences of ``text`` with offsets into it."""
     sentences = split_sentences(text)
     matches = list(TOKEN.finditer(text))
-    tokens = [Span(m.start(), m.end()) for m in matches]
-    words = [normalise(m.group()) for m in matches]
+    starts, ends = zip(*[m.span() for m in matches]) if matches else ((), ())
+    words = tuple([normalise(m.group()) for m in matches])
     # Each word belongs to the first sentence ending after its start (the last one, past them all).
     last = max(len(sentences) - 1, 0)
-    ends = [s.end for s in sentences]
-    sentence_of = [min(bisect_right(ends, t.start), last) for t in tokens]
-    if not sentences and tokens:
-        sentences = [Span(tokens[0].start, tokens[-1].end)]
-    return Segmented(text, tuple(tokens), tuple(words), tuple(sentences), tuple(sentence_of))
+    sentence_ends = [s.end for s in sentences]
+    sentence_of = tuple([min(bisect_right(sentence_ends, start), last) for start in starts])
+    if not sentences and starts:
+        sentences = [Span(starts[0], ends[-1])]
+    return Segmented(text, starts, ends, words, tuple(sentences), sentence_of)

@@ -151,8 +151,8 @@ def _match(a: Segmented, qa: _Quote, b: Segmented, qb: _Quote) -> QuoteMatch:
         _, lo_a, _, lo_b = blocks.pop(0)
     if blocks and blocks[-1][1] == len(x) and blocks[-1][3] == len(y) and _one_sided(blocks[-1]):
         hi_a, _, hi_b, _ = blocks.pop()
-    span_a = Span(a.tokens[qa.first + lo_a].start, a.tokens[qa.first + hi_a - 1].end)
-    span_b = Span(b.tokens[qb.first + lo_b].start, b.tokens[qb.first + hi_b - 1].end)
+    span_a = a.word_span(qa.first + lo_a, qa.first + hi_a - 1)
+    span_b = b.word_span(qb.first + lo_b, qb.first + hi_b - 1)
     x, y = list(x[lo_a:hi_a]), list(y[lo_b:hi_b])
     blocks = [(i1 - lo_a, i2 - lo_a, j1 - lo_b, j2 - lo_b) for i1, i2, j1, j2 in blocks]
     variants = [(i1, i2, j1, j2) for i1, i2, j1, j2 in blocks if _same_words(x[i1:i2], y[j1:j2])]
@@ -198,7 +198,7 @@ def _spelling_key(word: str) -> str:
 
 
 def _quotes(seg: Segmented) -> list[_Quote]:
-    starts = [t.start for t in seg.tokens]
+    starts = seg.token_starts
     sentence_starts = {seg.sentences[s].start for s in range(len(seg.sentences))}
     sentence_first_token = {seg.sentence_tokens(s).start for s in range(len(seg.sentences)) if len(seg.sentence_tokens(s))}
     out: list[_Quote] = []
@@ -214,7 +214,7 @@ def _quotes(seg: Segmented) -> list[_Quote]:
                 opens_sentence = first in sentence_first_token or open_at in sentence_starts
                 if not (opens_sentence and inner[-1:] in ",.!?"):
                     continue
-            out.append(_Quote(Span(seg.tokens[first].start, seg.tokens[last - 1].end), first, last))
+            out.append(_Quote(seg.word_span(first, last - 1), first, last))
     return out
 
 

@@ -70,8 +70,8 @@ def align_verbatim(
             passages.append(
                 Passage(
                     "verbatim",
-                    Span(a.tokens[i0].start, a.tokens[i1 - 1].end),
-                    Span(b.tokens[j0].start, b.tokens[j1 - 1].end),
+                    a.word_span(i0, i1 - 1),
+                    b.word_span(j0, j1 - 1),
                     round(score, 4),
                 )
             )
@@ -102,7 +102,7 @@ def _similarity(wa, wb, piece: list[tuple[int, int]], i1: int, j1: int) -> float
 def _usable(seg: Segmented, skip: Sequence[Span]) -> list[bool]:
     """Per word: may it take part in alignment (not inside a skipped span)?"""
     if not skip:
-        return [True] * len(seg.tokens)
+        return [True] * len(seg.words)
     return (~word_array(seg, skip)).tolist()
 
 

@@ -90,6 +90,6 @@ def uncovered(
                 run.append(i)
                 continue
             if run and (len(run) >= min_words or len(run) == len(words)):
-                spans.append(Span(seg.tokens[run[0]].start, seg.tokens[run[-1]].end))
+                spans.append(seg.word_span(run[0], run[-1]))
             run = []
     return spans
