@@ -334,3 +334,33 @@ def test_sentence_sides_are_prepared_once_across_comparisons(monkeypatch):
     assert len(P._prepared_sides) == 3  # bounded
     P._Sides(a, b, None).a((0, 1))  # evicted (least recently used), so prepared again
     assert len(made) == 6
+
+
+def test_rooms_tighten_and_hold_every_passage_the_verdict_counts(segs, enc):
+    """The scan's bounds on what paraphrase could add: the static screen's, then the one that
+    also asks whether a unit's lexical features let it reach the scorer's cut. Every passage
+    at the cut stays inside the tighter one; asking for it costs align_paraphrases nothing
+    more (the unit features are kept for the same sentences)."""
+    from copytrace.align import paraphrase as P
+    from copytrace.align.verbatim import align_verbatim
+    from copytrace.analyse.coverage import covered_share
+
+    a, b = segs
+    verbatim = align_verbatim(a, b)
+    covered = {"covered_a": [p.a for p in verbatim], "covered_b": [p.b for p in verbatim]}
+    P._last_weighed[0] = None
+    screen_room, reachable = P.rooms(a, b, enc.screen, **covered)
+    assert reachable[0] < screen_room[0] / 2 and reachable[1] < screen_room[1] / 2  # seed pair: 0.49 -> 0.11
+
+    weighed = P._last_weighed[0][1]
+    passages = align_paraphrases(a, b, enc, **covered)
+    assert P._last_weighed[0][1] is weighed  # reused, not computed again
+    P._last_weighed[0] = None
+    assert align_paraphrases(a, b, enc, **covered) == passages  # and the same as computing afresh
+
+    counted = [p for p in passages if p.score >= load_scorer().cut]
+    assert counted
+    for side, seg, room_ in (("a", a, reachable[0]), ("b", b, reachable[1])):
+        before = covered_share(seg, covered[f"covered_{side}"])
+        after = covered_share(seg, covered[f"covered_{side}"] + [getattr(p, side) for p in counted])
+        assert 0 < after - before <= room_ + 1e-9

@@ -183,10 +183,11 @@ def test_settling_a_pair_with_the_screen_does_not_load_the_transformer(monkeypat
         raise AssertionError(f"the transformer {name} was loaded")
 
     rooms = []
-    real_room = pipeline._paraphrase_room
+    real_rooms = pipeline._paraphrase_rooms
     monkeypatch.setattr(embed, "_encoders", {})
     monkeypatch.setattr(embed, "_load", no_transformer)
-    monkeypatch.setattr(pipeline, "_paraphrase_room", lambda *args: rooms.append(real_room(*args)) or rooms[-1])
+    monkeypatch.setattr(pipeline, "_paraphrase_rooms",
+                        lambda *args: (rooms.append(r) or r for r in real_rooms(*args)))
     council = "The council approved the new budget on Tuesday after a long debate."
     a = (f"{council} Schools will receive an extra 4 million pounds next year. The mayor said the plan was fair. "
          "Residents had protested outside the town hall for a week.")

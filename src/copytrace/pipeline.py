@@ -194,11 +194,12 @@ def judge_pair(
     judge_model = get_model(verdict_model)
     evidence = _evidence(a, b, verbatim, [])
     para: list[Passage] = []
-    # First the loose bound (any uncovered word could be paraphrased), then the
-    # tight one: only sentences the static screen lets through can be.
+    # First the loose bound (any uncovered word could be paraphrased), then tighter
+    # ones: only sentences the static screen lets through can be, and of those only
+    # the ones in a unit whose lexical features let it reach the scorer's cut.
     used = paraphrase and not judge_model.settled(evidence, floor)
     if used:
-        used = not judge_model.settled(evidence, floor, room=_paraphrase_room(a, b, verbatim, model))
+        used = not any(judge_model.settled(evidence, floor, room=r) for r in _paraphrase_rooms(a, b, verbatim, model))
     if used:
         para = _paraphrases(a, b, verbatim, model)
         evidence = _evidence(a, b, verbatim, para)
@@ -214,11 +215,11 @@ def judge_pair(
     )
 
 
-def _paraphrase_room(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> tuple[float, float]:
-    from .align.paraphrase import room
+def _paraphrase_rooms(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None):
+    from .align.paraphrase import rooms
     from .embed import get_screen
 
-    return room(a.seg, b.seg, get_screen(model), covered_a=[p.a for p in verbatim],
+    return rooms(a.seg, b.seg, get_screen(model), covered_a=[p.a for p in verbatim],
                 covered_b=[p.b for p in verbatim], skip_a=a.skipped, skip_b=b.skipped)
 
 

@@ -75,7 +75,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -159,17 +159,14 @@ def align_paraphrases(
         if not sa or not sb:
             return []
     linked = _linked(a, b, covered_a, covered_b, sa, sb)
-    sides = _Sides(a, b, encoder.screen)
 
     # Every unit the scorer might accept: one sentence with one, or with two adjacent ones
     # (a split or a merge). Its lexical features come first: P(paraphrase) is monotone in
     # the cosine, so the best a unit could reach is known before anything is embedded,
     # and a unit that cannot reach its cut needs no vector (see best_probability).
-    partners = _nearest_partners(a, b, sa, sb, screen or encoder) if len(sa) * len(sb) > FULL_PAIRS else None
-    units = _units(sa, sb, partners)
+    units, sides, features = _weighed_units(a, b, sa, sb, encoder.screen, screen or encoder)
     tied = [any((i, j) in linked for i in xs_ for j in ys_) for xs_, ys_ in units]
     bars = np.array([min(cut, LINKED_CUT) if t else cut for t in tied])
-    features = sides.features(units)
     best = best_probability(scorer, features)
     possible = [int(k) for k in np.flatnonzero(best >= bars)]
 
@@ -447,7 +444,7 @@ def screened(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen, b
     return [i for i in sa if i in keep_a], [j for j in sb if j in keep_b]
 
 
-def room(
+def rooms(
     a: Segmented,
     b: Segmented,
     screen,
@@ -456,21 +453,66 @@ def room(
     covered_b: Sequence[Span] = (),
     skip_a: Sequence[Span] = (),
     skip_b: Sequence[Span] = (),
-) -> tuple[float, float]:
-    """The most of each text's words that paraphrase passages could still add, without the transformer.
+) -> Iterator[tuple[float, float]]:
+    """Ever tighter bounds on how much of each text's words paraphrase passages could still add, without the transformer.
 
-    A passage pairs sentences that are eligible and pass the static screen
-    (the same steps :func:`align_paraphrases` takes first), so only their words
-    not yet covered verbatim can be added. The corpus scan uses this to skip
-    the transformer when even that much paraphrase could not change a verdict.
+    First: the words not yet covered verbatim of the sentences that are
+    eligible and pass the static screen (the steps :func:`align_paraphrases`
+    takes first). Then, dearer: of those, the sentences in some unit whose
+    P(paraphrase) could reach the scorer's cut (:func:`_reachable`; the
+    verdict counts only passages at the cut). The corpus scan stops at the
+    first bound that settles a verdict and skips the transformer.
     """
     sa = _eligible(a, covered_a, skip_a)
     sb = _eligible(b, covered_b, skip_b)
     if sa and sb and screen is not None:
         sa, sb = screened(a, b, sa, sb, screen)
-    if not sa or not sb:
-        return 0.0, 0.0
-    return _open_share(a, sa, covered_a, skip_a), _open_share(b, sb, covered_b, skip_b)
+
+    def shares(sa, sb):
+        if not sa or not sb:
+            return 0.0, 0.0
+        return _open_share(a, sa, covered_a, skip_a), _open_share(b, sb, covered_b, skip_b)
+
+    yield shares(sa, sb)
+    if sa and sb and screen is not None:
+        yield shares(*_reachable(a, b, sa, sb, screen))
+
+
+def _reachable(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen) -> tuple[list[int], list[int]]:
+    """The sentences of ``sa`` and ``sb`` in some unit whose P(paraphrase) could reach the scorer's cut.
+
+    The verdict counts only passages at the cut, and :func:`best_probability`
+    bounds a unit's P(paraphrase) from its lexical features alone; the units are
+    those :func:`align_paraphrases` weighs, with the same static model.
+    """
+    scorer = load_scorer()
+    units, _, features = _weighed_units(a, b, sa, sb, screen, screen)
+    live = [units[k] for k in np.flatnonzero(best_probability(scorer, features) >= scorer.cut)]
+    return sorted({i for xs_, _ in live for i in xs_}), sorted({j for _, ys_ in live for j in ys_})
+
+
+# The last _weighed_units, by the identity of what it was given: a scan asks rooms() and then,
+# when that leaves the verdict open, align_paraphrases() for the same sentences.
+_last_weighed: list = [None]
+
+
+def _weighed_units(a: Segmented, b: Segmented, sa: list[int], sb: list[int], static, partner_model):
+    """The units :func:`align_paraphrases` weighs for sentences ``sa`` and ``sb``, their sides and feature rows.
+
+    ``static`` gives the pair scorer's word vectors, ``partner_model`` the
+    nearest partners of long texts (see :func:`_nearest_partners`). The feature
+    rows have the cosine column 0.
+    """
+    key = (a, b, static, partner_model, tuple(sa), tuple(sb))
+    last = _last_weighed[0]
+    if last is not None and all(x is y for x, y in zip(last[0][:4], key)) and last[0][4:] == key[4:]:
+        return last[1]
+    sides = _Sides(a, b, static)
+    partners = _nearest_partners(a, b, sa, sb, partner_model) if len(sa) * len(sb) > FULL_PAIRS else None
+    units = _units(sa, sb, partners)
+    out = units, sides, sides.features(units)
+    _last_weighed[0] = (key, out)
+    return out
 
 
 def _open_share(seg: Segmented, sentences: list[int], covered: Sequence[Span], skip: Sequence[Span]) -> float:
@@ -494,9 +536,9 @@ def _eligible(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span]) -> 
         if len(tokens) < MIN_WORDS or any(sent.overlaps(k) for k in skip):
             continue
         inside = 0
-        for t in tokens:
-            k = bisect.bisect_right(starts, seg.tokens[t].start) - 1
-            inside += k >= 0 and covered[k].contains(seg.tokens[t])
+        for t in tokens:  # the covered span starting last at or before the word holds it, or none does
+            k = bisect.bisect_right(starts, seg.token_starts[t]) - 1
+            inside += k >= 0 and seg.token_ends[t] <= covered[k].end
         if inside < COVERED_ENOUGH * len(tokens):
             out.append(s)
     return out
