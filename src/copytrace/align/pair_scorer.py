@@ -387,13 +387,17 @@ def _alignment_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.
     used_a, i = np.unique(rows[soft], return_inverse=True)
     used_b, j = np.unique(cols[soft], return_inverse=True)
     la, lb = [lefts[k] for k in used_a], [rights[k] for k in used_b]
-    sim = np.concatenate([s.content_vectors for s in la]) @ np.concatenate([s.content_vectors for s in lb]).T
     na = np.array([len(s.content_words) for s in la])
     nb = np.array([len(s.content_words) for s in lb])
     start_a, start_b = np.r_[0, np.cumsum(na)[:-1]], np.r_[0, np.cumsum(nb)[:-1]]
+    # The sides share most of their words (a sentence, and it again in two merged units):
+    # the similarities are taken once per distinct word, then spread to every side holding it.
+    words_a, vectors_a = _vocabulary(la)
+    words_b, vectors_b = _vocabulary(lb)
+    sim = vectors_a @ vectors_b.T
     # best_x[w, j]: best cosine of left word w within right side j; best_y[i, w] likewise.
-    best_x = np.maximum.reduceat(sim, start_b, axis=1)
-    best_y = np.maximum.reduceat(sim, start_a, axis=0)
+    best_x = np.maximum.reduceat(sim[:, words_b], start_b, axis=1)[words_a]
+    best_y = np.maximum.reduceat(sim[words_a], start_a, axis=0)[:, words_b]
     cols_ = []
     for bar in ALIGNED_BARS:
         nx = np.add.reduceat((best_x < bar).astype(np.int64), start_a, axis=0)[i, j]
@@ -404,6 +408,15 @@ def _alignment_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.
     cols_ += [np.minimum(sum_x / na[i], sum_y / nb[j]), (sum_x + sum_y) / (na[i] + nb[j])]
     out[soft] = np.column_stack(cols_)
     return out
+
+
+def _vocabulary(sides: Sequence[Side]) -> tuple[np.ndarray, np.ndarray]:
+    """For the content words of ``sides`` one after another, each one's row in the vectors of the distinct words."""
+    row: dict[str, int] = {}
+    at = np.fromiter((row.setdefault(w, len(row)) for s in sides for w in s.content_words), dtype=np.intp)
+    some = np.empty(len(row), dtype=np.intp)
+    some[at] = np.arange(len(at))  # one place each distinct word is met: its vector is the same in all
+    return at, np.concatenate([s.content_vectors for s in sides])[some]
 
 
 def _alignment_row(bx: np.ndarray, by: np.ndarray) -> list[float]:
