@@ -352,9 +352,9 @@ def test_rooms_tighten_and_hold_every_passage_the_verdict_counts(segs, enc):
     screen_room, reachable = P.rooms(a, b, enc.screen, **covered)
     assert reachable[0] < screen_room[0] / 2 and reachable[1] < screen_room[1] / 2  # seed pair: 0.49 -> 0.11
 
-    weighed = P._last_weighed[0][1]
+    weighed = P._last_weighed[0][2]
     passages = align_paraphrases(a, b, enc, **covered)
-    assert P._last_weighed[0][1] is weighed  # reused, not computed again
+    assert P._last_weighed[0][2] is weighed  # reused, not computed again
     P._last_weighed[0] = None
     assert align_paraphrases(a, b, enc, **covered) == passages  # and the same as computing afresh
 

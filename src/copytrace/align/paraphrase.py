@@ -491,8 +491,8 @@ def _reachable(a: Segmented, b: Segmented, sa: list[int], sb: list[int], screen)
     return sorted({i for xs_, _ in live for i in xs_}), sorted({j for _, ys_ in live for j in ys_})
 
 
-# The last _weighed_units, by the identity of what it was given: a scan asks rooms() and then,
-# when that leaves the verdict open, align_paraphrases() for the same sentences.
+# The last _weighed_units: (texts and models, by identity; sentences; what it returned). A scan
+# asks rooms() and then, when that leaves the verdict open, align_paraphrases() for the same sentences.
 _last_weighed: list = [None]
 
 
@@ -503,15 +503,15 @@ def _weighed_units(a: Segmented, b: Segmented, sa: list[int], sb: list[int], sta
     nearest partners of long texts (see :func:`_nearest_partners`). The feature
     rows have the cosine column 0.
     """
-    key = (a, b, static, partner_model, tuple(sa), tuple(sb))
+    given, sentences = (a, b, static, partner_model), (tuple(sa), tuple(sb))
     last = _last_weighed[0]
-    if last is not None and all(x is y for x, y in zip(last[0][:4], key)) and last[0][4:] == key[4:]:
-        return last[1]
+    if last is not None and last[1] == sentences and all(x is y for x, y in zip(last[0], given)):
+        return last[2]
     sides = _Sides(a, b, static)
     partners = _nearest_partners(a, b, sa, sb, partner_model) if len(sa) * len(sb) > FULL_PAIRS else None
     units = _units(sa, sb, partners)
     out = units, sides, sides.features(units)
-    _last_weighed[0] = (key, out)
+    _last_weighed[0] = (given, sentences, out)
     return out
 
 
