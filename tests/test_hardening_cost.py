@@ -121,7 +121,7 @@ def test_templated_text_weighs_each_sentence_against_few_partners(monkeypatch):
     scored = []
     real = paraphrase_mod.side_features
     monkeypatch.setattr(paraphrase_mod, "side_features",
-                        lambda lefts, rights, rows, cols: scored.append(len(rows)) or real(lefts, rights, rows, cols))
+                        lambda lefts, rights, rows, cols, **kw: scored.append(len(rows)) or real(lefts, rights, rows, cols, **kw))
     passages = paraphrase_mod.align_paraphrases(a, b, get_encoder())
     assert len(a.sentences) * len(b.sentences) > paraphrase_mod.FULL_PAIRS
     # At most 2 x MAX_PARTNERS pairs a sentence, each in at most two splits and two merges.

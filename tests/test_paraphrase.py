@@ -364,3 +364,29 @@ def test_rooms_tighten_and_hold_every_passage_the_verdict_counts(segs, enc):
         before = covered_share(seg, covered[f"covered_{side}"])
         after = covered_share(seg, covered[f"covered_{side}"] + [getattr(p, side) for p in counted])
         assert 0 < after - before <= room_ + 1e-9
+
+
+def test_token_set_left_out_only_where_it_cannot_matter(segs, enc):
+    """The token-set similarity, the dearest feature, is computed only for units that could
+    reach the cut with the rest known: every unit left without it stays under the cut at its
+    true value, the bound taken in its place is never below the truth, and the rows computed
+    are the full features."""
+    from copytrace.align import paraphrase as P
+    from copytrace.align.pair_scorer import TOKEN_SET, feature_matrix
+
+    a, b = segs
+    scorer = load_scorer()
+    sa, sb = P._eligible(a, (), ()), P._eligible(b, (), ())
+    units = P._units(sa, sb)
+    sides = P._Sides(a, b, enc.screen)
+    partial = sides.features(units, scorer.cut)
+    full = partial.copy()
+    sides.fill(full, units, range(len(units)))
+    assert np.array_equal(full, feature_matrix(np.zeros(len(units)), [(sides.a(x), sides.b(y)) for x, y in units]))
+    left_out = np.isnan(partial[:, TOKEN_SET])
+    assert 0 < left_out.sum() < len(units)  # most seed units cannot pair; some can
+    assert np.array_equal(partial[~left_out], full[~left_out])
+    exact, bound = P.best_probability(scorer, full), P.best_probability(scorer, partial)
+    assert (bound >= exact - 1e-12).all()
+    assert (exact[left_out] < scorer.cut).all() and (bound[left_out] < scorer.cut).all()
+    assert (exact[~left_out] >= scorer.cut).any()

@@ -253,7 +253,14 @@ def feature_matrix(cosines: Sequence[float], pairs: Sequence[tuple[Side, Side]])
     return out
 
 
-def side_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+# fuzz.token_set_ratio splits, sorts and joins each side's words again: ~6x the time of
+# fuzz.ratio, three quarters of the string similarities' time in a scan, where most units
+# cannot reach the scorer's cut whatever it says (see paraphrase.best_probability).
+TOKEN_SET = FEATURES.index("token_set_ratio")
+
+
+def side_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray,
+                  *, token_set: bool = True) -> np.ndarray:
     """Rows of :data:`FEATURES` (the cosine column left 0) for the pairs ``(lefts[rows[k]], rights[cols[k]])``.
 
     Vectorised: when the pairs are most of the grid of their sides (a
@@ -263,19 +270,30 @@ def side_features(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarra
     pairs share no side) pair by pair, in blocks. The soft word alignment comes
     from one similarity matrix of the left sides' content words against the
     right sides', reduced per side with ``reduceat``.
+
+    ``token_set=False`` leaves the column :data:`TOKEN_SET` NaN, for the caller
+    to fill where it matters with :func:`token_set_ratios`.
     """
     rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
     n = len(rows)
     out = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n and len(lefts) * len(rights) <= GRID_CELLS * n:
-        out[:, 1:] = _features(lefts, rights, rows, cols, *_grid_counts(lefts, rights, rows, cols))
+        out[:, 1:] = _features(lefts, rights, rows, cols, *_grid_counts(lefts, rights, rows, cols, token_set))
         return out
     for start in range(0, n, BLOCK):
         block = slice(start, start + BLOCK)
         ls, r = _distinct([lefts[k] for k in rows[block]])
         rs, c = _distinct([rights[k] for k in cols[block]])
         out[block, 1:] = _features(ls, rs, r, c, *_pair_counts([(ls[i], rs[j]) for i, j in zip(r, c)]))
+    if not token_set:
+        out[:, TOKEN_SET] = np.nan
     return out
+
+
+def token_set_ratios(pairs: Sequence[tuple[Side, Side]]) -> np.ndarray:
+    """The :data:`TOKEN_SET` column for these pairs of sides."""
+    return process.cpdist([x.joined for x, _ in pairs], [y.joined for _, y in pairs],
+                          scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1) / 100
 
 
 def _distinct(sides: Sequence[Side]) -> tuple[list[Side], np.ndarray]:
@@ -311,8 +329,10 @@ def _pair_counts(pairs: Sequence[tuple[Side, Side]]):
     return sx, sy, both, fuzzy
 
 
-def _grid_counts(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray):
-    """:func:`_pair_counts` computed over the whole grid of sides, then picked out per pair.
+def _grid_counts(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray, cols: np.ndarray,
+                 token_set: bool = True):
+    """:func:`_pair_counts` computed over the whole grid of sides, then picked out per pair
+    (the token-set similarity NaN unless ``token_set``).
 
     Overlaps are a product of 0/1 matrices (sides x distinct items) per item
     kind, items told apart by their ``hash()`` (within one process, as the
@@ -340,7 +360,8 @@ def _grid_counts(lefts: Sequence[Side], rights: Sequence[Side], rows: np.ndarray
     coded = [coded[0][k] for k in rows], [coded[1][k] for k in cols]
     fuzzy = np.column_stack([
         process.cpdist(*joined, scorer=fuzz.ratio, dtype=np.float64, workers=1) / 100,
-        process.cpdist(*joined, scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1) / 100,
+        (process.cpdist(*joined, scorer=fuzz.token_set_ratio, dtype=np.float64, workers=1) / 100
+         if token_set else np.full(len(rows), np.nan)),
         process.cpdist(*coded, scorer=LCSseq.normalized_similarity, dtype=np.float64, workers=1),
     ])
     return sx[rows], sy[cols], both, fuzzy

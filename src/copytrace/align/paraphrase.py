@@ -82,7 +82,7 @@ import numpy as np
 from ..embed import Encoder
 from ..segment import Segmented, visible
 from ..types import Passage, Span
-from .pair_scorer import Side, load_scorer, prepare, side_features
+from .pair_scorer import TOKEN_SET, Side, load_scorer, prepare, side_features, token_set_ratios
 
 # A sentence this much covered by verbatim passages is aligned already.
 COVERED_ENOUGH = 0.8
@@ -167,6 +167,7 @@ def align_paraphrases(
     units, sides, features = _weighed_units(a, b, sa, sb, encoder.screen, screen or encoder)
     tied = [any((i, j) in linked for i in xs_ for j in ys_) for xs_, ys_ in units]
     bars = np.array([min(cut, LINKED_CUT) if t else cut for t in tied])
+    sides.fill(features, units, np.flatnonzero(best_probability(scorer, features) >= bars))  # ties reach lower
     best = best_probability(scorer, features)
     possible = [int(k) for k in np.flatnonzero(best >= bars)]
 
@@ -221,12 +222,25 @@ class _Sides:
     def b(self, sentences: tuple[int, ...]) -> Side:
         return self._side(1, sentences)
 
-    def features(self, units) -> np.ndarray:
-        """The pair scorer's feature rows of ``units`` (the cosine column 0), each side prepared once."""
+    def features(self, units, floor: float) -> np.ndarray:
+        """The pair scorer's feature rows of ``units`` (the cosine column 0), each side prepared once.
+
+        The token-set similarity, the dearest column, only for the units whose
+        P(paraphrase) could reach ``floor`` with the rest known; NaN elsewhere
+        (see :meth:`fill`).
+        """
         lefts = {xs_: k for k, xs_ in enumerate(dict.fromkeys(xs_ for xs_, _ in units))}
         rights = {ys_: k for k, ys_ in enumerate(dict.fromkeys(ys_ for _, ys_ in units))}
-        return side_features([self.a(u) for u in lefts], [self.b(u) for u in rights],
-                             [lefts[xs_] for xs_, _ in units], [rights[ys_] for _, ys_ in units])
+        out = side_features([self.a(u) for u in lefts], [self.b(u) for u in rights],
+                            [lefts[xs_] for xs_, _ in units], [rights[ys_] for _, ys_ in units], token_set=False)
+        self.fill(out, units, np.flatnonzero(best_probability(load_scorer(), out) >= floor))
+        return out
+
+    def fill(self, features: np.ndarray, units, keys) -> None:
+        """The token-set column of rows ``keys``, where :meth:`features` left it out."""
+        keys = [k for k in keys if np.isnan(features[k, TOKEN_SET])]
+        if keys:
+            features[keys, TOKEN_SET] = token_set_ratios([(self.a(units[k][0]), self.b(units[k][1])) for k in keys])
 
 
 def _side_of(seg: Segmented, start: int, stop: int, static) -> Side:
@@ -248,8 +262,12 @@ def best_probability(scorer, features: np.ndarray) -> np.ndarray:
     A unit is scored only when its cosine reaches the prefilter bar, and the
     model is linear in the cosine before the logistic, so the best lies at one
     end of [bar, 1]: a unit whose best stays under the cut needs no vector at all.
+    A token-set similarity not computed (NaN, see :meth:`_Sides.features`) is
+    taken at whichever end of [0, 1] raises P.
     """
     x = np.array(features, dtype=np.float64)
+    unknown = np.isnan(x[:, TOKEN_SET])
+    x[unknown, TOKEN_SET] = float(scorer.coef[TOKEN_SET] > 0)
     x[:, 0] = 1.0
     top = scorer.decide(x)
     x[:, 0] = scorer.prefilter
@@ -510,7 +528,7 @@ def _weighed_units(a: Segmented, b: Segmented, sa: list[int], sb: list[int], sta
     sides = _Sides(a, b, static)
     partners = _nearest_partners(a, b, sa, sb, partner_model) if len(sa) * len(sb) > FULL_PAIRS else None
     units = _units(sa, sb, partners)
-    out = units, sides, sides.features(units)
+    out = units, sides, sides.features(units, load_scorer().cut)
     _last_weighed[0] = (given, sentences, out)
     return out
 
