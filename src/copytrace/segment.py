@@ -12,10 +12,11 @@ straightened, accents removed); the spans always point into the text as given.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+
+import numpy as np
 
 from .types import Span
 
@@ -373,13 +374,21 @@ def _absorb_trailing(text: str, spans: list[Span]) -> list[Span]:
 def segment(text: str) -> Segmented:
     """Tokens and sentences of ``text`` with offsets into it."""
     sentences = split_sentences(text)
-    matches = list(TOKEN.finditer(text))
-    starts, ends = zip(*[m.span() for m in matches]) if matches else ((), ())
-    words = tuple([normalise(m.group()) for m in matches])
+    found = TOKEN.findall(text)
+    # Each word is where it is first found from the end of the one before: a word starts
+    # with a letter or digit, so the regex would have matched at any earlier occurrence.
+    # (A match object a word cost a third of the word pass.)
+    starts, ends, at, find = [], [], 0, text.find
+    for word in found:
+        at = find(word, at)
+        starts.append(at)
+        at += len(word)
+        ends.append(at)
+    words = tuple(map(normalise, found))
     # Each word belongs to the first sentence ending after its start (the last one, past them all).
+    sentence_ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
     last = max(len(sentences) - 1, 0)
-    sentence_ends = [s.end for s in sentences]
-    sentence_of = tuple([min(bisect_right(sentence_ends, start), last) for start in starts])
+    sentence_of = tuple(np.minimum(np.searchsorted(sentence_ends, starts, side="right"), last).tolist())
     if not sentences and starts:
         sentences = [Span(starts[0], ends[-1])]
-    return Segmented(text, starts, ends, words, tuple(sentences), sentence_of)
+    return Segmented(text, tuple(starts), tuple(ends), words, tuple(sentences), sentence_of)
