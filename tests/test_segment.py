@@ -114,3 +114,18 @@ def test_sentences_are_located_as_pysbd_locates_them(body):
     import copytrace.segment as seg
 
     assert seg._pysbd_sentences(body) == pysbd.Segmenter(language="en", clean=False).segment(body)
+
+
+@pytest.mark.parametrize("text", [
+    "Iran’s 1,000 con\u200bfirmed 3.5 a_b_c x²y Straße İstanbul ﬁne 22nd 5,5,5 ..1.. 'tis don't",
+    "aa a aaa a5a 5 55 5a a5 __a a__ 1.2.3 1..2 ’’’x",
+    "",
+    "   \n\t ",
+])
+def test_locate_finds_each_word_where_the_regex_matched_it(text):
+    from copytrace.blocks.common import _WORD
+    from copytrace.segment import TOKEN, locate
+
+    for regex in (TOKEN, _WORD):
+        starts, ends = locate(text, regex.findall(text))
+        assert list(zip(starts, ends)) == [m.span() for m in regex.finditer(text)]

@@ -371,19 +371,28 @@ def _absorb_trailing(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
-def segment(text: str) -> Segmented:
-    """Tokens and sentences of ``text`` with offsets into it."""
-    sentences = split_sentences(text)
-    found = TOKEN.findall(text)
-    # Each word is where it is first found from the end of the one before: a word starts
-    # with a letter or digit, so the regex would have matched at any earlier occurrence.
-    # (A match object a word cost a third of the word pass.)
+def locate(text: str, found: list[str]) -> tuple[list[int], list[int]]:
+    """Start and end offsets of ``found``, a word regex's ``findall`` over ``text``.
+
+    Each is where it first occurs after the one before: the regex (:data:`TOKEN`,
+    or any whose match can begin at any character its first class admits) would
+    have matched at an earlier occurrence. A match object a word cost a third of
+    segmenting's word pass.
+    """
     starts, ends, at, find = [], [], 0, text.find
     for word in found:
         at = find(word, at)
         starts.append(at)
         at += len(word)
         ends.append(at)
+    return starts, ends
+
+
+def segment(text: str) -> Segmented:
+    """Tokens and sentences of ``text`` with offsets into it."""
+    sentences = split_sentences(text)
+    found = TOKEN.findall(text)
+    starts, ends = locate(text, found)
     words = tuple(map(normalise, found))
     # Each word belongs to the first sentence ending after its start (the last one, past them all).
     sentence_ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from ..segment import locate
 from ..types import Span
 from .fingerprint import shingle_hashes, word_hashes, words
 
@@ -88,7 +89,7 @@ def _word_spans(text: str) -> list[tuple[int, int]]:
 
     Cached as :func:`_read` is: a templated text's common spans and frame spans both need them.
     """
-    return [m.span() for m in _WORD.finditer(text)]
+    return list(zip(*locate(text, _WORD.findall(text))))
 
 
 def _within(starts: np.ndarray, n: int) -> np.ndarray:
