@@ -141,3 +141,24 @@ def test_feature_matrix_matches_pair_by_pair_features(grid, monkeypatch):
         assert np.allclose(got, expected, atol=1e-6)
     assert calls["grid"] == (2 if grid else 0)
     assert feature_matrix([], []).shape == (0, len(FEATURES))
+
+
+def test_word_vectors_stay_right_when_the_table_fills():
+    """The word table empties itself when full and keeps the words of the call in hand (it once
+    dropped them and failed on the next lookup), and it grows without moving a word's vector."""
+    from copytrace.align.pair_scorer import _WordTable
+    from copytrace.embed import get_encoder
+
+    static = get_encoder().screen
+    table = _WordTable(static)
+    table.SIZE = 5
+    words = ["alpha", "beta", "gamma"]
+    assert np.array_equal(table(words), static.encode(words))
+    more = ["alpha", "delta", "epsilon", "zeta"]  # 6 distinct words in all: over the size
+    assert np.array_equal(table(more), static.encode(more))
+    assert set(table.rows) == set(more)
+    table.SIZE = 5_000
+    many = [f"word{k}" for k in range(2_000)]  # past the first allocation of 1,024 rows
+    assert np.array_equal(table(many[:10] + more), static.encode(many[:10] + more))
+    assert np.array_equal(table(many), static.encode(many))
+    assert np.array_equal(table(more), static.encode(more))

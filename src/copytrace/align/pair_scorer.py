@@ -118,18 +118,46 @@ def prepare(
     )
 
 
-_word_cache: dict[str, np.ndarray] = {}
-_WORD_CACHE_SIZE = 100_000
+class _WordTable:
+    """Static-model vectors of single words, as rows of one matrix: news sentences repeat their words,
+    and a side's vectors are then one fancy index (stacking a row per word was a third of the lookup)."""
+
+    SIZE = 100_000  # distinct words, ~1 KB each
+
+    def __init__(self, static):
+        self.static = static
+        self.rows: dict[str, int] = {}
+        self.matrix: np.ndarray | None = None
+
+    def __call__(self, words: Sequence[str]) -> np.ndarray:
+        missing = [w for w in dict.fromkeys(words) if w not in self.rows]
+        if missing:
+            if len(self.rows) + len(missing) > self.SIZE:
+                self.rows.clear()
+                missing = list(dict.fromkeys(words))
+            vectors = self.static.encode(missing)
+            n = len(self.rows)
+            if self.matrix is None or n + len(missing) > len(self.matrix):  # grow by doubling: appends stay cheap
+                size = max(2 * len(self.matrix) if self.matrix is not None else 0, n + len(missing), 1024)
+                grown = np.zeros((size, vectors.shape[1]), dtype=np.float32)
+                if n:
+                    grown[:n] = self.matrix[:n]
+                self.matrix = grown
+            self.matrix[n : n + len(missing)] = vectors
+            self.rows.update(zip(missing, range(n, n + len(missing))))
+        rows = self.rows
+        return self.matrix[[rows[w] for w in words]]
+
+
+_word_tables: dict[int, _WordTable] = {}
 
 
 def word_vectors(static, words: Sequence[str]) -> np.ndarray:
-    """Static-model vectors of single words, cached: news sentences repeat their words."""
-    missing = [w for w in dict.fromkeys(words) if w not in _word_cache]
-    if missing:
-        if len(_word_cache) > _WORD_CACHE_SIZE:
-            _word_cache.clear()
-        _word_cache.update(zip(missing, static.encode(missing)))
-    return np.stack([_word_cache[w] for w in words])
+    """Static-model vectors of single words, cached per model."""
+    table = _word_tables.get(id(static))
+    if table is None or table.static is not static:
+        table = _word_tables[id(static)] = _WordTable(static)
+    return table(words)
 
 
 def _overlap(x: frozenset, y: frozenset) -> tuple[float, float, float]:
