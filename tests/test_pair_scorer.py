@@ -162,3 +162,30 @@ def test_word_vectors_stay_right_when_the_table_fills():
     assert np.array_equal(table(many[:10] + more), static.encode(many[:10] + more))
     assert np.array_equal(table(many), static.encode(many))
     assert np.array_equal(table(more), static.encode(more))
+
+
+def test_word_vectors_are_right_when_threads_share_the_table():
+    """The server compares in threads: lookups that add words and empty the full table at once
+    must each still get every word's own vector."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from copytrace.align.pair_scorer import _WordTable
+    from copytrace.embed import get_encoder
+
+    static = get_encoder().screen
+    pool = [f"w{k}" for k in range(600)]
+    truth = dict(zip(pool, static.encode(pool)))
+    table = _WordTable(static)
+    table.SIZE = 200  # emptied every few calls
+
+    def lookups(seed: int) -> bool:
+        rng = random.Random(seed)
+        for _ in range(40):
+            words = rng.sample(pool, 30)
+            if not np.array_equal(table(words), np.stack([truth[w] for w in words])):
+                return False
+        return True
+
+    with ThreadPoolExecutor(8) as ex:
+        assert all(ex.map(lookups, range(16)))

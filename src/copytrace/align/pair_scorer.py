@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -128,8 +129,14 @@ class _WordTable:
         self.static = static
         self.rows: dict[str, int] = {}
         self.matrix: np.ndarray | None = None
+        # The server compares in threads: two adding words at once would write the same rows.
+        self._lock = threading.Lock()
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self._lookup(words)
+
+    def _lookup(self, words: Sequence[str]) -> np.ndarray:
         missing = [w for w in dict.fromkeys(words) if w not in self.rows]
         if missing:
             if len(self.rows) + len(missing) > self.SIZE:
