@@ -128,7 +128,7 @@ class _WordTable:
     def __init__(self, static):
         self.static = static
         self.rows: dict[str, int] = {}
-        self.matrix: np.ndarray | None = None
+        self.matrix = np.zeros((0, static.dim), dtype=np.float32)
         # The server compares in threads: two adding words at once would write the same rows.
         self._lock = threading.Lock()
 
@@ -144,11 +144,9 @@ class _WordTable:
                 missing = list(dict.fromkeys(words))
             vectors = self.static.encode(missing)
             n = len(self.rows)
-            if self.matrix is None or n + len(missing) > len(self.matrix):  # grow by doubling: appends stay cheap
-                size = max(2 * len(self.matrix) if self.matrix is not None else 0, n + len(missing), 1024)
-                grown = np.zeros((size, vectors.shape[1]), dtype=np.float32)
-                if n:
-                    grown[:n] = self.matrix[:n]
+            if n + len(missing) > len(self.matrix):  # grow by doubling: appends stay cheap
+                grown = np.zeros((max(2 * len(self.matrix), n + len(missing), 1024), self.matrix.shape[1]), np.float32)
+                grown[:n] = self.matrix[:n]
                 self.matrix = grown
             self.matrix[n : n + len(missing)] = vectors
             self.rows.update(zip(missing, range(n, n + len(missing))))
@@ -162,7 +160,7 @@ _word_tables: dict[int, _WordTable] = {}
 def word_vectors(static, words: Sequence[str]) -> np.ndarray:
     """Static-model vectors of single words, cached per model."""
     table = _word_tables.get(id(static))
-    if table is None or table.static is not static:
+    if table is None:  # the table holds the model, so no other model takes its id
         table = _word_tables[id(static)] = _WordTable(static)
     return table(words)
 

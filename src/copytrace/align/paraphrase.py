@@ -486,10 +486,15 @@ def rooms(
     if sa and sb and screen is not None:
         sa, sb = screened(a, b, sa, sb, screen)
 
+    open_a = open_b = None  # each text's words still open, found once for both bounds
+
     def shares(sa, sb):
+        nonlocal open_a, open_b
         if not sa or not sb:
             return 0.0, 0.0
-        return _open_share(a, sa, covered_a, skip_a), _open_share(b, sb, covered_b, skip_b)
+        if open_a is None:
+            open_a, open_b = _open_words(a, covered_a, skip_a), _open_words(b, covered_b, skip_b)
+        return _share(a, sa, *open_a), _share(b, sb, *open_b)
 
     yield shares(sa, sb)
     if sa and sb and screen is not None:
@@ -533,14 +538,18 @@ def _weighed_units(a: Segmented, b: Segmented, sa: list[int], sb: list[int], sta
     return out
 
 
-def _open_share(seg: Segmented, sentences: list[int], covered: Sequence[Span], skip: Sequence[Span]) -> float:
+def _open_words(seg: Segmented, covered: Sequence[Span], skip: Sequence[Span]) -> tuple[np.ndarray, int]:
+    """Per word: outside ``skip`` and not yet ``covered``; and how many words lie outside ``skip``."""
     from ..analyse.coverage import word_array
 
     counted = ~word_array(seg, skip)
-    total = int(np.count_nonzero(counted))
+    return counted & ~word_array(seg, covered), int(np.count_nonzero(counted))
+
+
+def _share(seg: Segmented, sentences: list[int], open_words: np.ndarray, total: int) -> float:
+    """The share of the counted words that are open and inside ``sentences``."""
     if not total:
         return 0.0
-    open_words = counted & ~word_array(seg, covered)
     return sum(int(np.count_nonzero(open_words[r.start:r.stop])) for r in map(seg.sentence_tokens, sentences)) / total
 
 
