@@ -485,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bbc", required=True, help="articles JSONL(.gz), e.g. the BBC News set")
     p.add_argument("--msrp", required=True, help="msr_paraphrase_train.txt (or its directory)")
+    p.add_argument("--kinds", help="only these kinds, comma-separated (default: all, see synthetic.labelled)")
     c = sub.add_parser("corpus", help="a scan corpus of real articles with planted reuse, templates and furniture")
     c.add_argument("--out", required=True)
     c.add_argument("--bbc", required=True)
@@ -499,7 +500,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "pairs":
         from copytrace.evaluate.datasets import load_msrp
 
-        pairs = labelled_pairs(read_sources(args.bbc), load_msrp(args.msrp), n=args.n, seed=args.seed, split=args.split)
+        kinds = tuple(k.strip() for k in args.kinds.split(",")) if args.kinds else None
+        pairs = labelled_pairs(read_sources(args.bbc), load_msrp(args.msrp), n=args.n, seed=args.seed, split=args.split,
+                               kinds=kinds)
         opener = gzip.open if str(args.out).endswith(".gz") else open  # the README's names end in .gz
         with opener(args.out, "wt", encoding="utf-8") as f:
             for pair in pairs:

@@ -8,8 +8,10 @@ or heavy revision partially derived, independent writing non-derived.
 
 The kinds hold the mistakes a lexical verdict makes on real news:
 
-- ``exact``, ``near``, ``template_copy`` (wholly): copies, including a copy
-  of a wire template report, whose figures are the same;
+- ``exact``, ``near``, ``cut``, ``template_copy`` (wholly): copies, a
+  shortened copy (sentences kept from the top or picked from anywhere, as a
+  sub-editor trims wire copy: METER's commonest wholly derived story), and a
+  copy of a wire template report, whose figures are the same;
 - ``rewrite``, ``excerpt``, ``paraphrase`` (partially): sentences dropped and
   reworded; a few paragraphs copied into a document 5–15x longer; a
   sentence-by-sentence paraphrase sharing few words (MSRP positives);
@@ -17,6 +19,9 @@ The kinds hold the mistakes a lexical verdict makes on real news:
   accounts of the same events (MSRP negatives); two reports from one wire
   frame with other figures and names; unrelated stories carrying the same site
   furniture; unrelated stories on one topic.
+
+``kinds`` makes pairs of those kinds only (in their shares of ``WEIGHTS``),
+drawn from a random stream of their own.
 
 ``split`` keeps the "train" and "test" pairs apart: each source article and
 each MSRP pair belongs to one half by a stable hash of its id, so a verdict
@@ -28,17 +33,17 @@ import random
 import zlib
 from datetime import datetime, timedelta, timezone
 
-from .edits import OUTLETS, distinct, near_copy, rewrite
+from .edits import OUTLETS, PROMO, distinct, near_copy, rewrite, sentences
 from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_pair, template_twin, wire_report
 
 LABEL_OF = {
-    "exact": "wholly", "near": "wholly", "template_copy": "wholly",
+    "exact": "wholly", "near": "wholly", "cut": "wholly", "template_copy": "wholly",
     "rewrite": "partially", "excerpt": "partially", "paraphrase": "partially",
     "coverage": "non", "template": "non", "furniture": "non", "same_topic": "non",
 }
 # Shares of the pairs by kind; the three labels come out near a third each.
 WEIGHTS = {
-    "exact": 0.6, "near": 1.2, "template_copy": 1.2,
+    "exact": 0.6, "near": 1.2, "cut": 1.2, "template_copy": 1.2,
     "rewrite": 1.2, "excerpt": 1.2, "paraphrase": 1.2,
     "coverage": 1.2, "template": 1.4, "furniture": 1.0, "same_topic": 1.0,
 }
@@ -122,6 +127,28 @@ class _Pairs:
         s = self.source()
         outlet = self.rng.choice(OUTLETS)
         return s["text"], near_copy(s["text"], self.rng, outlet), outlet, [s["id"]], {}
+
+    def cut(self):
+        """A shortened copy: what newspapers most often do with wire copy (METER's wholly derived).
+
+        Sentences kept from the top (copy is cut from the bottom) or picked from
+        anywhere, now and then one moved; nothing added but a promo line.
+        """
+        s = self.source()
+        title, *body = sentences(s["text"])
+        body = body or [title]
+        share = self.rng.uniform(0.25, 0.85)
+        if self.rng.random() < 0.5:
+            kept = body[: max(1, round(len(body) * share))]
+        else:
+            kept = [x for x in body if self.rng.random() < share] or body[:3]
+        if len(kept) > 3 and self.rng.random() < 0.3:
+            kept.insert(self.rng.randrange(len(kept)), kept.pop(self.rng.randrange(len(kept))))
+        outlet = self.rng.choice(OUTLETS)
+        lines = ([title] if self.rng.random() < 0.7 else []) + [" ".join(kept[i : i + 3]) for i in range(0, len(kept), 3)]
+        if self.rng.random() < 0.4:
+            lines.append(self.rng.choice(PROMO).format(outlet=outlet))
+        return s["text"], "\n\n".join(lines), outlet, [s["id"]], {}
 
     def rewrite(self):
         s = self.source()
@@ -243,7 +270,8 @@ class _Pairs:
                 "from": used, "furniture": furniture, **extra}
 
 
-def labelled_pairs(sources: list[dict], msrp_pairs: list, *, n: int, seed: int = 0, split: str = "train") -> list[dict]:
+def labelled_pairs(sources: list[dict], msrp_pairs: list, *, n: int, seed: int = 0, split: str = "train",
+                   kinds: tuple[str, ...] | None = None) -> list[dict]:
     """``n`` labelled pairs of every kind (see the module docstring), from one half of the data.
 
     ``sources``: article dicts (``id``, ``text``, ``topic`` or a BBC-style id);
@@ -251,9 +279,15 @@ def labelled_pairs(sources: list[dict], msrp_pairs: list, *, n: int, seed: int =
     """
     mine = [s for s in distinct(sources) if in_split(str(s["id"]), split)]
     msrp = [p for p in msrp_pairs if in_split(p.id_a, split)]
-    maker = _Pairs(mine, msrp, random.Random(f"{seed}/{split}"))
+    unknown = set(kinds or ()) - set(WEIGHTS)
+    if unknown:
+        raise ValueError(f"no pair kind {', '.join(sorted(unknown))}; the kinds are {', '.join(WEIGHTS)}")
+    chosen = {k: w for k, w in WEIGHTS.items() if kinds is None or k in kinds}
+    # A subset of the kinds draws from a stream of its own, not from the one all kinds share.
+    stream = f"{seed}/{split}" if kinds is None else f"{seed}/{split}/{','.join(sorted(chosen))}"
+    maker = _Pairs(mine, msrp, random.Random(stream))
     out = []
-    for kind, count in allot(n, WEIGHTS).items():
+    for kind, count in allot(n, chosen).items():
         for i in range(count):
             out.append(maker.make(kind, f"{split}-{kind}-{i:05d}"))
     maker.rng.shuffle(out)

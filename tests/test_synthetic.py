@@ -249,6 +249,31 @@ def test_paraphrase_and_coverage_come_from_msrp_pairs_of_their_label(pairs):
             assert seconds == sorted(seconds)  # sentence by sentence, in the same order
 
 
+def test_a_cut_keeps_some_of_the_source_s_sentences_word_for_word_and_adds_nothing_but_a_promo(pairs):
+    from synthetic.edits import PROMO, sentences
+
+    cuts = [p for got in pairs.values() for p in got if p["kind"] == "cut"]
+    assert cuts and all(p["label"] == "wholly" for p in cuts)
+    for p in cuts:
+        source, b = sentences(without_furniture(p["a"]["text"], p)), without_furniture(p["b"]["text"], p)
+        kept = [s for s in source if s in b]
+        assert 0 < len(kept) < len(source)
+        rest = b
+        for s in sorted(kept, key=len, reverse=True):
+            rest = rest.replace(s, "", 1)
+        for promo in PROMO:
+            rest = rest.replace(promo.format(outlet=p["b"]["outlet"]), "")
+        assert not rest.strip()
+
+
+def test_pairs_of_some_kinds_only():
+    sources, msrp = read_sources(DATA / "bbc-sample.jsonl.gz"), load_msrp(MSRP)
+    got = labelled_pairs(sources, msrp, n=12, split="test", kinds=("cut", "exact"))
+    assert len(got) == 12 and {p["kind"] for p in got} == {"cut", "exact"}
+    with pytest.raises(ValueError, match="no pair kind"):
+        labelled_pairs(sources, msrp, n=12, split="test", kinds=("cuts",))
+
+
 def test_labelled_pairs_are_deterministic():
     sources, msrp = read_sources(DATA / "bbc-sample.jsonl.gz"), load_msrp(MSRP)
     one = labelled_pairs(sources, msrp, n=40, seed=3, split="test")

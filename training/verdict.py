@@ -9,8 +9,11 @@ Data (all in ``training/data/``, see its README):
   copies, rewrites, excerpts inside long documents, sentence-by-sentence
   paraphrases, and the pairs that must not count: wire templates, shared site
   furniture, independent coverage of the same events, same-topic articles;
-- ``verdict-pairs-test.jsonl.gz``: the same kinds from the other half of the
-  articles and MSRP pairs, never trained on: the held-out check.
+- ``verdict-pairs-train-cut.jsonl.gz``: shortened copies (wholly derived),
+  the kind added last;
+- ``verdict-pairs-test.jsonl.gz``, ``verdict-pairs-test-cut.jsonl.gz``: the
+  same kinds from the other half of the articles and MSRP pairs, never
+  trained on: the held-out check.
 
 Prints 10-fold cross-validated figures (Clough–Stevenson folds with every
 generated pair in each training fold; then folds over the generated pairs),
@@ -49,22 +52,41 @@ def clough_pairs():
         ["clough-" + p.label for p in pairs]
 
 
-def generated_pairs(split: str):
+# The generated pairs of each split: the pairs of every kind, and the shortened copies added later
+# (training/data/README.md). Each file is its own corpus when a scan's view of it is taken.
+GENERATED = ("verdict-pairs-{split}.jsonl.gz", "verdict-pairs-{split}-cut.jsonl.gz")
+
+
+def generated_sets(split: str) -> list[tuple[str, list, list[str]]]:
+    """(cache name, pairs, kinds) for each generated file of ``split`` that exists."""
     from copytrace.document import from_record
     from copytrace.fit import LabelledDocs
 
-    path = DATA / f"verdict-pairs-{split}.jsonl.gz"
-    if not path.exists():
-        return [], []
-    pairs, kinds = [], []
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            row = json.loads(line)
-            a = from_record({k: v for k, v in row["a"].items() if k != "published_at"}, f"{path}:{n}")
-            b = from_record({k: v for k, v in row["b"].items() if k != "published_at"}, f"{path}:{n}")
-            pairs.append(LabelledDocs(a, b, row["label"]))
-            kinds.append(row["kind"])
-    return pairs, kinds
+    out = []
+    for name in GENERATED:
+        path = DATA / name.format(split=split)
+        if not path.exists():
+            continue
+        pairs, kinds = [], []
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                row = json.loads(line)
+                a = from_record({k: v for k, v in row["a"].items() if k != "published_at"}, f"{path}:{n}")
+                b = from_record({k: v for k, v in row["b"].items() if k != "published_at"}, f"{path}:{n}")
+                pairs.append(LabelledDocs(a, b, row["label"]))
+                kinds.append(row["kind"])
+        out.append((path.name.removeprefix("verdict-pairs-").removesuffix(".jsonl.gz"), pairs, kinds))
+    return out
+
+
+def generated_pairs(split: str):
+    """Every generated pair of ``split`` and its kind."""
+    sets = generated_sets(split)
+    return [p for _, ps, _ in sets for p in ps], [k for _, _, ks in sets for k in ks]
+
+
+def generated_evidence(split: str, *, as_scan: bool = False) -> list:
+    return [e for name, pairs, _ in generated_sets(split) for e in evidence(pairs, f"generated-{name}", as_scan=as_scan)]
 
 
 def code_version() -> str:
@@ -130,9 +152,9 @@ def main(argv=None) -> int:
     ev_cs = evidence(cs, "clough-stevenson")
     # Each generated pair twice: as compare sees it, and as a corpus scan does (text common
     # to many of the split's documents, such as template frames and furniture, left out).
-    ev_gen = (evidence(gen, "generated-train") + evidence(gen, "generated-train", as_scan=True)) if gen else []
-    ev_test = evidence(test, "generated-test") if test else []
-    ev_test_scan = evidence(test, "generated-test", as_scan=True) if test else []
+    ev_gen = generated_evidence("train") + generated_evidence("train", as_scan=True)
+    ev_test = generated_evidence("test")
+    ev_test_scan = generated_evidence("test", as_scan=True)
     gen, gen_kinds = gen + gen, gen_kinds + gen_kinds
     y_cs, y_gen, y_test = [p.label for p in cs], [p.label for p in gen], [p.label for p in test]
     w_cs = [HUMAN_SHARE * max(len(gen), len(cs)) / len(cs)] * len(cs)
@@ -160,7 +182,7 @@ def main(argv=None) -> int:
         report["generated_test_as_scan_by_kind"] = by_kind(test_kinds, y_test, predicted)
     info = {
         "trained_on": f"Clough & Stevenson (all {len(cs)} answers, weight {HUMAN_SHARE} of the whole) and "
-                      f"{len(gen) // 2} generated pairs (training/data/verdict-pairs-train.jsonl.gz), each as "
+                      f"{len(gen) // 2} generated pairs (training/data/verdict-pairs-train*.jsonl.gz), each as "
                       "compare sees it and as a corpus scan does",
         "date": date.today().isoformat(),
         "command": "python training/verdict.py",
