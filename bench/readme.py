@@ -199,7 +199,7 @@ def scan_quality_table(result: dict, when: str | None) -> str:
 
 
 VERDICT_GOALS = {"clough_stevenson_cv": ("macro_f1_3", 0.85)}
-KIND_EXPECTED = {"exact": "wholly", "near": "wholly", "template_copy": "wholly", "rewrite": "partially",
+KIND_EXPECTED = {"exact": "wholly", "near": "wholly", "cut": "wholly", "template_copy": "wholly", "rewrite": "partially",
                  "excerpt": "partially", "paraphrase": "partially", "coverage": "non", "template": "non",
                  "furniture": "non", "same_topic": "non"}
 

@@ -233,6 +233,37 @@ def test_name_agreement_counts_names_of_aligned_passages_outside_credits_and_fur
     assert name_agreement(a, b, []) == (0, 0)
 
 
+def test_facts_beyond_a_passage_count_where_both_texts_changed_them_not_where_a_copy_was_pasted_together():
+    from copytrace.analyse.evidence import fact_agreement
+    from copytrace.segment import segment
+    from copytrace.types import Passage, Span
+
+    def verbatim(a, b, phrase_a, phrase_b=None):
+        phrase_b = phrase_b or phrase_a
+        i, j = a.text.index(phrase_a), b.text.index(phrase_b)
+        return Passage("verbatim", Span(i, i + len(phrase_a)), Span(j, j + len(phrase_b)), 1.0)
+
+    # A template: the passage stops at the changed figures, which both texts hold just beyond it.
+    a = segment("Thailand exported 56,652 tonnes of rice in the week ended April 7.")
+    b = segment("Thailand exported 61,200 tonnes of rice in the week ended April 14.")
+    assert fact_agreement(a, b, [verbatim(a, b, "tonnes of rice in the week ended")])[2:] == (4, 4)
+    # A copy pasted together from two stretches of its source: what the source says between them
+    # (a name, a year) was left out, not changed, and the copy goes straight on with its next passage.
+    source = segment("The engine was designed in Cambridge by Charles Babbage in 1837 for the Navy. "
+                     "It was never finished because funding ran out.")
+    copy = segment("The engine was designed in Cambridge. It was never finished because funding ran out.")
+    pasted = [verbatim(source, copy, "The engine was designed in Cambridge"),
+              verbatim(source, copy, "It was never finished because funding ran out.")]
+    assert fact_agreement(source, copy, pasted) == (0, 1, 0, 0)  # only Cambridge, on both sides
+    # Rewritten between two passages on both sides: the facts there count again.
+    other = segment("The engine was designed in Cambridge by Ada Lovelace in 1843 for the Navy. "
+                    "It was never finished because funding ran out.")
+    both = [verbatim(source, other, "The engine was designed in Cambridge by"),
+            verbatim(source, other, "for the Navy. It was never finished because funding ran out.")]
+    differ, total, numbers_differ, numbers = fact_agreement(source, other, both)
+    assert numbers_differ == numbers == 2 and differ >= 4
+
+
 def test_figures_kept_counts_the_figures_of_the_text_with_fewer():
     from copytrace.analyse.evidence import figures_kept
     from copytrace.segment import segment

@@ -138,16 +138,51 @@ def fact_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage]) -> t
     template align well but disagree on nearly every fact, and on every
     figure; a copy keeps them. (Names that every report of a template shares,
     "the Trade Ministry", dilute the first count, not the second.)
+
+    A passage's facts include the unaligned words just outside it where both
+    texts have some (:func:`_gaps`): a verbatim passage stops at the changed
+    figure. Where one text goes straight on into another aligned passage, the
+    passage ends at a junction — a copy cut and pasted together, an added or
+    dropped sentence — and what the other text holds there is not a changed fact.
     """
+    covered_a, covered_b = word_array(a, [p.a for p in passages]), word_array(b, [p.b for p in passages])
     differ = total = numbers_differ = numbers = 0
     for p in passages:
-        fa, fb = _facts(a, p.a), _facts(b, p.b)
+        words_a, words_b = _gaps(a, p.a, covered_a, b, p.b, covered_b)
+        fa, fb = _facts(a, words_a), _facts(b, words_b)
         differ += len(fa ^ fb)
         total += len(fa | fb)
         na, nb = {f for f in fa if _DIGIT.search(f)}, {f for f in fb if _DIGIT.search(f)}
         numbers_differ += len(na ^ nb)
         numbers += len(na | nb)
     return differ, total, numbers_differ, numbers
+
+
+def _gaps(a: Segmented, span_a: Span, covered_a: np.ndarray, b: Segmented, span_b: Span,
+          covered_b: np.ndarray) -> tuple[list[int], list[int]]:
+    """The word indices of each side's passage and, at each end where both sides have them, of up
+    to ``FACT_MARGIN`` unaligned words beyond it."""
+    (la, ha), (lb, hb) = _word_range(a, span_a), _word_range(b, span_b)
+    before_a, before_b = _unaligned(covered_a, la, -1), _unaligned(covered_b, lb, -1)
+    after_a, after_b = _unaligned(covered_a, ha, 1), _unaligned(covered_b, hb, 1)
+    both_before, both_after = bool(before_a and before_b), bool(after_a and after_b)
+    return ([*(before_a if both_before else ()), *range(la, ha), *(after_a if both_after else ())],
+            [*(before_b if both_before else ()), *range(lb, hb), *(after_b if both_after else ())])
+
+
+def _word_range(seg: Segmented, span: Span) -> tuple[int, int]:
+    starts = seg.token_starts
+    return bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+
+
+def _unaligned(covered: np.ndarray, edge: int, step: int) -> list[int]:
+    """Up to ``FACT_MARGIN`` words from ``edge`` outward (``step`` -1: before it) in no passage."""
+    out = []
+    i = edge - 1 if step < 0 else edge
+    while len(out) < FACT_MARGIN and 0 <= i < len(covered) and not covered[i]:
+        out.append(i)
+        i += step
+    return out
 
 
 def name_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span] = (),
@@ -271,10 +306,9 @@ def _fact_window(seg: Segmented, span: Span) -> tuple[int, int]:
             min(bisect.bisect_left(starts, span.end) + FACT_MARGIN, len(starts)))
 
 
-def _facts(seg: Segmented, span: Span) -> set[str]:
-    lo, hi = _fact_window(seg, span)
+def _facts(seg: Segmented, indices: Iterable[int]) -> set[str]:
     words, capitalised = seg.words, seg.capitalised
-    return {w for w, cap in zip(words[lo:hi], capitalised[lo:hi])
+    return {w for w, cap in ((words[i], capitalised[i]) for i in indices)
             if (cap and w not in _NOT_NAMES) or w in _MONTHS or _DIGIT.search(w)}
 
 

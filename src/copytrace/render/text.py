@@ -4,7 +4,7 @@
 >>> print(render_text(compare("Rockets hit the base on Tuesday night, officials said.",
 ...                           "Rockets hit the base on Tuesday night, the army said.",
 ...                           paraphrase=False)).splitlines()[0])
-a  ↔  b: wholly derived (score 0.94, direction: unknown)
+a  ↔  b: wholly derived (score 0.93, direction: unknown)
 """
 from __future__ import annotations
 
