@@ -79,14 +79,14 @@ def generated_sets(split: str) -> list[tuple[str, list, list[str]]]:
     return out
 
 
-def generated_pairs(split: str):
-    """Every generated pair of ``split`` and its kind."""
-    sets = generated_sets(split)
+def flattened(sets) -> tuple[list, list[str]]:
+    """Every pair of :func:`generated_sets` and its kind, in one list each."""
     return [p for _, ps, _ in sets for p in ps], [k for _, _, ks in sets for k in ks]
 
 
-def generated_evidence(split: str, *, as_scan: bool = False) -> list:
-    return [e for name, pairs, _ in generated_sets(split) for e in evidence(pairs, f"generated-{name}", as_scan=as_scan)]
+def sets_evidence(sets, *, as_scan: bool = False) -> list:
+    """:func:`evidence` of every pair of :func:`generated_sets`, file by file (each its own corpus)."""
+    return [e for name, pairs, _ in sets for e in evidence(pairs, f"generated-{name}", as_scan=as_scan)]
 
 
 def code_version() -> str:
@@ -145,16 +145,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     cs, cs_kinds = clough_pairs()
-    gen, gen_kinds = generated_pairs("train")
-    test, test_kinds = generated_pairs("test")
+    train_sets, test_sets = generated_sets("train"), generated_sets("test")
+    (gen, gen_kinds), (test, test_kinds) = flattened(train_sets), flattened(test_sets)
     print(f"clough-stevenson: {len(cs)} pairs; generated train: {len(gen)} {dict(Counter(gen_kinds))}; "
           f"generated test: {len(test)}", file=sys.stderr)
     ev_cs = evidence(cs, "clough-stevenson")
     # Each generated pair twice: as compare sees it, and as a corpus scan does (text common
     # to many of the split's documents, such as template frames and furniture, left out).
-    ev_gen = generated_evidence("train") + generated_evidence("train", as_scan=True)
-    ev_test = generated_evidence("test")
-    ev_test_scan = generated_evidence("test", as_scan=True)
+    ev_gen = sets_evidence(train_sets) + sets_evidence(train_sets, as_scan=True)
+    ev_test = sets_evidence(test_sets)
+    ev_test_scan = sets_evidence(test_sets, as_scan=True)
     gen, gen_kinds = gen + gen, gen_kinds + gen_kinds
     y_cs, y_gen, y_test = [p.label for p in cs], [p.label for p in gen], [p.label for p in test]
     w_cs = [HUMAN_SHARE * max(len(gen), len(cs)) / len(cs)] * len(cs)

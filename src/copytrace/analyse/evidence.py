@@ -107,8 +107,8 @@ def _with_content(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_
     skipped_a, skipped_b = word_array(a, skip_a), word_array(b, skip_b)
 
     def has_content(seg: Segmented, skipped: np.ndarray, span: Span) -> bool:
-        starts = seg.token_starts
-        return not skipped[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)].all()
+        lo, hi = _word_range(seg, span)
+        return not skipped[lo:hi].all()
 
     return [p for p in passages if has_content(a, skipped_a, p.a) and has_content(b, skipped_b, p.b)]
 
@@ -171,6 +171,7 @@ def _gaps(a: Segmented, span_a: Span, covered_a: np.ndarray, b: Segmented, span_
 
 
 def _word_range(seg: Segmented, span: Span) -> tuple[int, int]:
+    """The words of ``span``, as a range of word indices."""
     starts = seg.token_starts
     return bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
 
@@ -210,13 +211,12 @@ def name_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage], skip
 def _names(seg: Segmented, span: Span, skipped: np.ndarray) -> set[str]:
     """The names of ``span`` and its margin, the margin kept inside the sentences ``span`` touches:
     a rewrite reorders sentences, and the next one's names are not this passage's."""
-    lo, hi = _fact_window(seg, span)
-    starts, sentence_of = seg.token_starts, seg.sentence_of
-    first = bisect.bisect_left(starts, span.start)
-    last = bisect.bisect_left(starts, span.end) - 1
-    if first > last:
+    first, end = _word_range(seg, span)
+    if first >= end:
         return set()
-    inside = range(sentence_of[first], sentence_of[last] + 1)
+    sentence_of = seg.sentence_of
+    inside = range(sentence_of[first], sentence_of[end - 1] + 1)
+    lo, hi = max(first - FACT_MARGIN, 0), min(end + FACT_MARGIN, len(sentence_of))
     words, capitalised = seg.words, seg.capitalised
     return {words[i] for i in range(lo, hi)
             if capitalised[i] and not skipped[i] and sentence_of[i] in inside and words[i] not in _NOT_NAMES}
@@ -299,13 +299,6 @@ def _longest_equal(wa: Sequence[str], wb: Sequence[str]) -> int:
     return best
 
 
-def _fact_window(seg: Segmented, span: Span) -> tuple[int, int]:
-    """The words of ``span`` and ``FACT_MARGIN`` either side, as a range of word indices."""
-    starts = seg.token_starts
-    return (max(bisect.bisect_left(starts, span.start) - FACT_MARGIN, 0),
-            min(bisect.bisect_left(starts, span.end) + FACT_MARGIN, len(starts)))
-
-
 def _facts(seg: Segmented, indices: Iterable[int]) -> set[str]:
     words, capitalised = seg.words, seg.capitalised
     return {w for w, cap in ((words[i], capitalised[i]) for i in indices)
@@ -314,11 +307,10 @@ def _facts(seg: Segmented, indices: Iterable[int]) -> set[str]:
 
 def _run_lengths(seg: Segmented, verbatim: Sequence[Passage], quotes: Sequence[Span]) -> list[int]:
     """Words of each verbatim passage outside quotations (quoting one speaker is not copying)."""
-    starts = seg.token_starts
-    quoted = [0, *np.cumsum(word_array(seg, quotes)).tolist()] if quotes else [0] * (len(starts) + 1)
+    quoted = [0, *np.cumsum(word_array(seg, quotes)).tolist()] if quotes else [0] * (len(seg.token_starts) + 1)
     out = []
     for p in verbatim:
-        lo, hi = bisect.bisect_left(starts, p.a.start), bisect.bisect_left(starts, p.a.end)
+        lo, hi = _word_range(seg, p.a)
         out.append((hi - lo) - (quoted[hi] - quoted[lo]))
     return out
 
