@@ -143,3 +143,19 @@ def test_figures_keep_their_minus_sign_and_a_hyphen_is_not_one():
     text = "Temperatures ranged from -13 to 27 (\u22124 at night), pages 2-13."
     seg = segment(text)
     assert figures(text, zip(seg.token_starts, seg.words)) == {"-13", "27", "-4", "2", "13"}
+
+
+def test_a_shared_furniture_block_does_not_make_two_short_articles_look_alike():
+    """In a corpus too small for a furniture block to be common, two one-line reports that carry
+    the same block shared most of their shingles (lexical scan of 1,000 wire reports: 39 such
+    pairs kept, precision 0.78)."""
+    import random
+
+    from synthetic.templates import furnish, furniture_blocks
+
+    a, b = "Rockets hit the base near the border on Sunday.", "The minister resigned after the vote on Friday."
+    for lines in furniture_blocks(random.Random(0)).values():
+        sig = minhash([furnish(a, lines, at_end=True), furnish(b, lines, at_end=True)])
+        assert float((sig[0] == sig[1]).mean()) < 0.1, lines
+    same = minhash([furnish(a, lines, at_end=True), a])
+    assert (same[0] == same[1]).all()  # the block is all that differs

@@ -161,3 +161,16 @@ def test_about_heading_with_a_lower_case_company_suffix_and_its_description():
     found = [seg.slice(s) for s in find_boilerplate(seg)]
     assert "About Brynex plc" in found[0] and any("leading provider" in f for f in found)
     assert not any("Shares rose" in f for f in found)
+
+
+def test_fingerprints_read_the_text_without_its_boilerplate_lines():
+    from copytrace.analyse.boilerplate import without_boilerplate_lines
+
+    story = "Norvex Holdings said on Monday it would buy Altara for $2bn.\nThe deal is expected to close in June."
+    footer = ("About Norvex Holdings\n\nNorvex Holdings is a leading provider of payment solutions.\n"
+              "SOURCE Norvex Holdings\nCLICK HERE TO GET THE DAILY LEDGER APP")
+    assert without_boilerplate_lines(f"{story}\n\n{footer}").strip() == story
+    assert without_boilerplate_lines(story) is story  # nothing dropped: the same text, no copy
+    # the description rule needs its heading, as find_boilerplate's does
+    alone = "Norvex Holdings is a leading provider of payment solutions.\nShares rose 3%."
+    assert without_boilerplate_lines(alone) is alone

@@ -158,6 +158,29 @@ def find_boilerplate(seg: Segmented) -> list[Span]:
     return out
 
 
+def without_boilerplate_lines(text: str) -> str:
+    """``text`` without its lines that are boilerplate on their own (``text`` itself when none is).
+
+    What a scan's and an archive's fingerprints read: two short articles that
+    carry the same promo line or furniture block would otherwise look alike
+    before any comparison. Line by line, not sentence by sentence, so it costs
+    no segmentation: furniture stands on lines of its own.
+
+    >>> without_boilerplate_lines("Rockets hit the base.\\nCLICK HERE TO GET THE DALLAS EXPRESS APP\\n")
+    'Rockets hit the base.\\n'
+    """
+    lines = text.split("\n")
+    kept, about, dropped = [], False, False
+    for line in lines:
+        if about and line.strip():  # the company description under "About <Company>"
+            about, dropped = False, True
+        elif is_boilerplate(line):
+            about, dropped = bool(_ABOUT.match(line.strip())), True
+        else:
+            kept.append(line)
+    return "\n".join(kept) if dropped else text
+
+
 def _end_of_next_line(text: str, at: int) -> int:
     """Where the first non-blank line after the line holding offset ``at`` ends."""
     newline = text.find("\n", at)

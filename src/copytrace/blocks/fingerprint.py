@@ -28,6 +28,8 @@ from typing import Sequence
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from ..analyse.boilerplate import without_boilerplate_lines
+
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle: rewrites with substituted words still share 3-grams
 SEED = 1
@@ -65,6 +67,11 @@ def shingle_hashes(hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
     return out
 
 
+def story_word_hashes(text: str) -> np.ndarray:
+    """:func:`word_hashes` of the :func:`words` of ``text`` without its boilerplate lines: what a signature reads."""
+    return word_hashes(words(without_boilerplate_lines(text)))
+
+
 def doc_shingles(text: str, k: int = SHINGLE) -> np.ndarray:
     """The distinct ``k``-word shingle hashes of one text, as :func:`minhash` sees them."""
     return np.unique(shingle_hashes(word_hashes(words(text)), k))
@@ -86,13 +93,18 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
     and agree between a report and its copy, still count. A text with nothing
     left is signed by its own text alone, so it matches only itself.
 
-    ``hashes`` are the texts' :func:`word_hashes` of their :func:`words`, when
-    the caller has them already.
+    Lines that are boilerplate on their own (a promo line, a furniture block:
+    :func:`~copytrace.analyse.boilerplate.without_boilerplate_lines`) are left
+    out: in a corpus too small for them to be common, two short articles that
+    carry the same block looked alike.
+
+    ``hashes`` are the texts' :func:`story_word_hashes`, when the caller has
+    them already.
     """
     import rensa
 
     if hashes is None:
-        hashes = [word_hashes(words(t)) for t in texts]
+        hashes = [story_word_hashes(t) for t in texts]
     shingles, offsets = [], [0]
     for text, h in zip(texts, hashes):
         sh = shingle_hashes(h, k)

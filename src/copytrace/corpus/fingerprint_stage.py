@@ -12,9 +12,10 @@ from typing import Mapping, Sequence
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from ..analyse.boilerplate import without_boilerplate_lines
 from ..analyse.evidence import figures
 from ..blocks.common import fingerprint_word_hashes, load_shared
-from ..blocks.fingerprint import doc_vectors, minhash
+from ..blocks.fingerprint import doc_vectors, minhash, word_hashes, words
 from ..segment import TOKEN, normalise
 from ..verdict import CORPUS_FIGURES_KEPT
 
@@ -51,7 +52,8 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
     for t in texts:  # one text at a time: the sketch reads each text once for all three (blocks.common._read)
         anchors.append(sketch.anchors(t))
         held.append(text_figures(t) if template_docs and sketch.templated(t, template_docs) else NO_FIGURES)
-        hashes.append(fingerprint_word_hashes(t))
+        story = without_boilerplate_lines(t)
+        hashes.append(fingerprint_word_hashes(t) if story is t else word_hashes(words(story)))
     return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"], hashes=hashes),
             (doc_vectors(texts) if semantic else None), anchors, held)
 
