@@ -297,8 +297,8 @@ def scan_table(result: dict) -> list[str]:
     """The corpus-scan comparison: every tool on the same planted-duplicate corpora, same cores."""
     lines = [
         f"Corpus scan ({result.get('cores', '?')} cores) on two generated corpora (`python bench/scan.py`): `bbc`, "
-        "BBC News articles with planted copies, rewrites and excerpts among template twins, site furniture and "
-        "unrelated filler; `beat`, grammar wire reports, a third of them in reuse families and the rest same-beat "
+        "BBC News articles with planted copies, rewrites, shortened copies and excerpts among template twins, site "
+        "furniture and unrelated filler; `beat`, grammar wire reports, a third of them in reuse families and the rest same-beat "
         "reports (the same frames with other figures). `copytrace lexical` stops at candidates + clusters, like the "
         "MinHash tools; `copytrace full` is the default scan (LSH + neighbours, every candidate judged, report and "
         "views). Precision and recall count every pair inside a found cluster (the MinHash tools give clusters, "

@@ -6,11 +6,12 @@
 Two corpora, each at both sizes:
 
 - ``bbc``: generated from the BBC articles (../shared/eval/bbc-news) by
-  ``synthetic.generate``: planted exact copies, near copies, rewrites and
-  excerpts among template twins, shared site furniture and unrelated filler;
+  ``synthetic.generate``: planted exact copies, near copies, rewrites,
+  shortened copies and excerpts among template twins, shared site furniture
+  and unrelated filler;
 - ``beat``: ``synthetic.generate.generate_wire`` — grammar wire reports, a
-  third of them in reuse families (an origin and its exact, near and rewritten
-  copies by other outlets) and the rest same-beat reports: the same frames
+  third of them in reuse families (an origin and its exact, near, rewritten
+  and shortened copies by other outlets) and the rest same-beat reports: the same frames
   with other figures, names and dates, as a newswire files every week. Its
   template pairs make most of the candidates, so it is the slower corpus.
 

@@ -7,13 +7,13 @@ Two corpora, made two different ways (a figure from one generated corpus is a
 hypothesis; the README reports the worse of the two):
 
 - ``bbc``: ``synthetic.generate`` from the BBC articles — planted exact
-  copies, near copies, rewrites and excerpts (a few paragraphs inside an
+  copies, near copies, rewrites, shortened copies and excerpts (a few paragraphs inside an
   article 5–15x longer), among template families (wire reports from one frame,
   template twins of real articles: every figure and name replaced), articles
   carrying shared site furniture, and unrelated articles on the same topics;
 - ``wire``: ``synthetic.generate.generate_wire`` — 1,000 grammar wire reports
   only, almost every one sharing its frames with hundreds of others, some
-  copied (every pair of a template family is a candidate, so this corpus is
+  copied (exactly, nearly, rewritten or shortened; every pair of a template family is a candidate, so this corpus is
   kept small: 56k candidate pairs).
 
 Each runs through the default full scan (``copytrace.scan``, 2 processes). A

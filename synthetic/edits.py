@@ -2,7 +2,8 @@
 
 ``read_sources`` reads the real articles, ``distinct`` drops the reuse already
 among them, ``near_copy`` changes a few words and adds a promo line,
-``rewrite`` drops, reorders and rewords sentences. Both :mod:`.generate` (the
+``cut_copy`` keeps some of the sentences word for word, ``rewrite`` drops,
+reorders and rewords sentences. Both :mod:`.generate` (the
 scan corpora) and :mod:`.labelled` (the verdict's pairs) make their copies here.
 """
 from __future__ import annotations
@@ -105,6 +106,33 @@ def near_copy(text: str, rng: random.Random, outlet: str) -> str:
     promo = rng.choice(PROMO)
     lines.append(promo.format(outlet=outlet.upper() if promo.isupper() else outlet))
     return "\n".join(lines)
+
+
+def cut_copy(text: str, rng: random.Random, outlet: str | None = None) -> tuple[str, str]:
+    """A shortened copy and its outlet: what newspapers most often do with wire copy (METER's wholly derived).
+
+    Sentences kept from the top (the copy is cut from the bottom) or picked
+    from anywhere, now and then one moved; nothing added but a promo line.
+    With no ``outlet``, one is drawn once the sentences are picked (the
+    order the verdict's training pairs were made in).
+    """
+    title, *body = sentences(text)
+    body = body or [title]
+    share = rng.uniform(0.25, 0.85)
+    if rng.random() < 0.5:
+        kept = body[: max(1, round(len(body) * share))]
+    else:
+        kept = [x for x in body if rng.random() < share] or body[:3]
+    if len(kept) > 3 and rng.random() < 0.3:
+        kept.insert(rng.randrange(len(kept)), kept.pop(rng.randrange(len(kept))))
+    outlet = outlet or rng.choice(OUTLETS)
+    headline = [title] if rng.random() < 0.7 else []
+    if headline and len(kept) == len(body) > 1:  # a short report kept whole is no cut
+        kept = kept[:-1]
+    lines = headline + [" ".join(kept[i : i + 3]) for i in range(0, len(kept), 3)]
+    if rng.random() < 0.4:
+        lines.append(rng.choice(PROMO).format(outlet=outlet))
+    return "\n\n".join(lines), outlet
 
 
 def rewrite(text: str, rng: random.Random, origin_outlet: str) -> str:

@@ -3,8 +3,8 @@
 Each *family* is one real article (the origin) and the copies other outlets
 made of it: exact copies, near copies (a few words changed, a promo line
 added), rewrites (sentences dropped and reordered, words substituted,
-sometimes a credit added) and excerpts (a few paragraphs inside a long
-unrelated article). Every other real article is an unrelated article on the
+sometimes a credit added), shortened copies (some sentences kept word for
+word) and excerpts (a few paragraphs inside a long unrelated article). Every other real article is an unrelated article on the
 same topics, and ``background`` pads the corpus to any size with articles
 sampled from a word-bigram model of the same text (realistic vocabulary, no
 reuse), so a 100k-article benchmark needs only the 2,225 BBC articles.
@@ -21,7 +21,7 @@ and ``labelled_pairs`` labelled pairs for the verdict.
 >>> from synthetic.generate import generate, read_sources, score
 >>> corpus = generate(read_sources("tests/data/bbc-sample.jsonl.gz"), families=20, seed=1)
 >>> len(corpus.records), len(corpus.pairs) > 20, len(corpus.templates)
-(226, True, 5)
+(230, True, 5)
 >>> score([(a, b) for a, b, _ in corpus.pairs], corpus.clusters, corpus)["recall"]
 1.0
 """
@@ -38,12 +38,12 @@ from typing import Iterable
 
 import numpy as np
 
-from .edits import OUTLETS, distinct, near_copy, read_sources, rewrite
+from .edits import OUTLETS, cut_copy, distinct, near_copy, read_sources, rewrite
 from .labelled import labelled_pairs
 from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_twin, wire_report
 
 KINDS = ("exact", "near", "rewrite")
-PLANTED_KINDS = KINDS + ("excerpt",)
+PLANTED_KINDS = KINDS + ("cut", "excerpt")
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,7 @@ def generate(
     templates: int | None = None,
     furniture: float = 0.2,
     excerpts: int | None = None,
+    cuts: int | None = None,
 ) -> GeneratedCorpus:
     """A corpus of the sources, planted copies, template reports and ``background`` articles.
 
@@ -134,6 +135,9 @@ def generate(
     the kinds drawn in turn from exact, near and rewrite. On top of those, by
     default (pass 0 to leave each out):
 
+    - ``cuts`` origins (default ``families // 5``, at least 1) also have a
+      shortened copy: some of their sentences word for word, nothing added but
+      a promo line (kind ``cut``; what newspapers most often do with wire copy);
     - ``excerpts`` origins (default ``families // 5``, at least 1) also have
       1–3 paragraphs copied into a long unrelated article (kind ``excerpt``);
       the host text comes from sources held out of the corpus, so the host
@@ -150,7 +154,9 @@ def generate(
     # The additions draw from their own stream, so the sources, copies and
     # background stay as they were without them.
     extra = random.Random(f"{seed}/extras")
+    trims = random.Random(f"{seed}/cuts")
     excerpts = max(1, families // 5) if excerpts is None else excerpts
+    cuts = max(1, families // 5) if cuts is None else cuts
     templates = max(1, families // 4) if templates is None else templates
     base = datetime(2024, 1, 1, tzinfo=timezone.utc)
     records: list[dict] = []
@@ -161,6 +167,7 @@ def generate(
     held = set(extra.sample(free, min(len(free) // 3, 12 * excerpts))) if excerpts else set()
     hosts = _HostText([sources[i] for i in sorted(held)], extra)
     with_excerpt = set(extra.sample(sorted(chosen), min(excerpts, len(chosen))))
+    with_cut = set(trims.sample(sorted(chosen), min(cuts, len(chosen))))
     kind_cycle = itertools.cycle(KINDS)
     for i, src in enumerate(sources):
         when = base + timedelta(days=rng.randrange(365), minutes=rng.randrange(1440))
@@ -206,6 +213,13 @@ def generate(
                 records.append(host)
                 pairs.append((origin["id"], host["id"], "excerpt"))
                 family.append(host["id"])
+        if i in with_cut:
+            text, outlet = cut_copy(src["text"], trims, trims.choice(OUTLETS))
+            trimmed = {"id": f"{origin['id']}~cut", "text": text, "title": origin["title"], "outlet": outlet,
+                       "url": None, "published_at": (when + timedelta(hours=trims.randint(1, 72))).isoformat()}
+            records.append(trimmed)
+            pairs.append((origin["id"], trimmed["id"], "cut"))
+            family.append(trimmed["id"])
         clusters.append(family)
     unused = [sources[i] for i in free if i not in held]
     made, groups = template_groups(unused, templates, extra, base)
@@ -427,7 +441,7 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     it on text with no BBC article in it, where almost every article shares
     its frames with hundreds of others. Every report of one grammar family is
     in one template group (not reuse); an ``origins`` share of the reports is
-    copied by other outlets (exact, near, rewrite, in turn), and those copies
+    copied by other outlets (exact, near, rewrite, cut, in turn), and those copies
     are the planted pairs; a ``furniture`` share carries a furniture block.
     """
 
@@ -438,7 +452,7 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     pairs: list[tuple[str, str, str]] = []
     clusters: list[list[str]] = []
     groups: dict[str, list[str]] = {f: [] for f in names}
-    kind_cycle = itertools.cycle(KINDS)
+    kind_cycle = itertools.cycle(KINDS + ("cut",))
     k = 0
     while len(records) < n:
         family = names[k % len(names)]
@@ -455,7 +469,8 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
                 kind = next(kind_cycle)
                 outlet = rng.choice(OUTLETS)
                 copied = {"exact": lambda: text, "near": lambda: near_copy(text, rng, outlet),
-                          "rewrite": lambda: rewrite(text, rng, origin["outlet"])}[kind]()
+                          "rewrite": lambda: rewrite(text, rng, origin["outlet"]),
+                          "cut": lambda: cut_copy(text, rng, outlet)[0]}[kind]()
                 copy = {"id": f"{origin['id']}~{kind}{c}", "text": copied, "title": origin["title"],
                         "outlet": outlet, "url": None,
                         "published_at": (when + timedelta(hours=rng.randint(1, 72))).isoformat()}

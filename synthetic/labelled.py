@@ -33,7 +33,7 @@ import random
 import zlib
 from datetime import datetime, timedelta, timezone
 
-from .edits import OUTLETS, PROMO, distinct, near_copy, rewrite, sentences
+from .edits import OUTLETS, cut_copy, distinct, near_copy, rewrite
 from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_pair, template_twin, wire_report
 
 LABEL_OF = {
@@ -129,26 +129,9 @@ class _Pairs:
         return s["text"], near_copy(s["text"], self.rng, outlet), outlet, [s["id"]], {}
 
     def cut(self):
-        """A shortened copy: what newspapers most often do with wire copy (METER's wholly derived).
-
-        Sentences kept from the top (copy is cut from the bottom) or picked from
-        anywhere, now and then one moved; nothing added but a promo line.
-        """
         s = self.source()
-        title, *body = sentences(s["text"])
-        body = body or [title]
-        share = self.rng.uniform(0.25, 0.85)
-        if self.rng.random() < 0.5:
-            kept = body[: max(1, round(len(body) * share))]
-        else:
-            kept = [x for x in body if self.rng.random() < share] or body[:3]
-        if len(kept) > 3 and self.rng.random() < 0.3:
-            kept.insert(self.rng.randrange(len(kept)), kept.pop(self.rng.randrange(len(kept))))
-        outlet = self.rng.choice(OUTLETS)
-        lines = ([title] if self.rng.random() < 0.7 else []) + [" ".join(kept[i : i + 3]) for i in range(0, len(kept), 3)]
-        if self.rng.random() < 0.4:
-            lines.append(self.rng.choice(PROMO).format(outlet=outlet))
-        return s["text"], "\n\n".join(lines), outlet, [s["id"]], {}
+        text, outlet = cut_copy(s["text"], self.rng)
+        return s["text"], text, outlet, [s["id"]], {}
 
     def rewrite(self):
         s = self.source()

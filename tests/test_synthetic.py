@@ -33,19 +33,46 @@ def test_planted_copies_have_the_advertised_kinds():
     corpus = generate(sources, families=15, background=50, seed=3, furniture=0)
     by_id = {r["id"]: r for r in corpus.records}
     kinds = {k for _, _, k in corpus.pairs}
-    assert kinds == {"exact", "near", "rewrite", "excerpt"}
+    assert kinds == {"exact", "near", "rewrite", "cut", "excerpt"}
     for origin, copy, kind in corpus.pairs:
         a, b = by_id[origin]["text"], by_id[copy]["text"]
         if kind == "exact":
             assert a == b
         else:
             assert a != b and by_id[copy]["published_at"] > by_id[origin]["published_at"]
-        if kind == "rewrite":
+        if kind in ("rewrite", "cut"):
             assert len(b) < len(a)  # sentences were dropped
+        if kind == "cut":
+            assert_cut_of(a, b, by_id[copy]["outlet"])
     ids = [r["id"] for r in corpus.records]
     assert len(ids) == len(set(ids))
     assert sorted(m for c in corpus.clusters for m in c) == sorted(ids)
     assert sum(1 for i in ids if i.startswith("bg-")) == 50
+
+
+def assert_cut_of(source_text, copy_text, outlet):
+    """``copy_text`` is some of the source's sentences word for word and at most a promo line."""
+    from synthetic.edits import PROMO, sentences
+
+    source = sentences(source_text)
+    kept = [s for s in source if s in copy_text]
+    assert 0 < len(kept) < len(source)
+    rest = copy_text
+    for s in sorted(kept, key=len, reverse=True):
+        rest = rest.replace(s, "", 1)
+    for promo in PROMO:
+        rest = rest.replace(promo.format(outlet=outlet), "")
+    assert not rest.strip()
+
+
+def test_the_scan_corpus_has_shortened_copies_of_their_own_number():
+    sources = read_sources(DATA / "bbc-sample.jsonl.gz")
+    with_cuts = generate(sources, families=15, seed=3, cuts=6)
+    assert sum(k == "cut" for *_, k in with_cuts.pairs) == 6
+    without = generate(sources, families=15, seed=3, cuts=0)
+    assert not any(k == "cut" for *_, k in without.pairs)
+    # the cuts draw from their own stream: the other planted copies stay as they were
+    assert [p for p in with_cuts.pairs if p[2] != "cut"] == without.pairs
 
 
 def test_generation_is_deterministic():
@@ -150,9 +177,11 @@ def test_the_wire_corpus_is_templates_with_planted_copies():
     by_id = {r["id"]: r for r in corpus.records}
     assert len(corpus.records) == 600 == len(by_id)
     assert sorted(m for g in corpus.templates for m in g) == sorted(by_id)
-    assert {k for *_, k in corpus.pairs} == {"exact", "near", "rewrite"} and len(corpus.pairs) > 30
+    assert {k for *_, k in corpus.pairs} == {"exact", "near", "rewrite", "cut"} and len(corpus.pairs) > 30
     for origin, copy, kind in corpus.pairs:
         assert (by_id[origin]["text"] == by_id[copy]["text"]) == (kind == "exact")
+        if kind == "cut":
+            assert_cut_of(by_id[origin]["text"], by_id[copy]["text"], by_id[copy]["outlet"])
     assert score([(a, b) for a, b, _ in corpus.pairs], corpus.clusters, corpus)["precision"] == 1.0
     one_frame = corpus.templates[0][:2]
     assert frozenset(one_frame) not in truth_pairs(corpus)
@@ -255,15 +284,7 @@ def test_a_cut_keeps_some_of_the_source_s_sentences_word_for_word_and_adds_nothi
     cuts = [p for got in pairs.values() for p in got if p["kind"] == "cut"]
     assert cuts and all(p["label"] == "wholly" for p in cuts)
     for p in cuts:
-        source, b = sentences(without_furniture(p["a"]["text"], p)), without_furniture(p["b"]["text"], p)
-        kept = [s for s in source if s in b]
-        assert 0 < len(kept) < len(source)
-        rest = b
-        for s in sorted(kept, key=len, reverse=True):
-            rest = rest.replace(s, "", 1)
-        for promo in PROMO:
-            rest = rest.replace(promo.format(outlet=p["b"]["outlet"]), "")
-        assert not rest.strip()
+        assert_cut_of(without_furniture(p["a"]["text"], p), without_furniture(p["b"]["text"], p), p["b"]["outlet"])
 
 
 def test_pairs_of_some_kinds_only():
@@ -326,7 +347,8 @@ def test_cluster_scores_counted_without_listing_pairs_equal_the_listed_ones():
     rng.shuffle(ids)
     # A few true families whole, one merged with strangers, and random clusters of every size.
     found = [list(c) for c in corpus.clusters[:20] if len(c) > 1]
-    found.append(list(corpus.clusters[21]) + ids[:30])
+    taken = {m for c in found for m in c} | set(corpus.clusters[21])
+    found.append(list(corpus.clusters[21]) + [m for m in ids if m not in taken][:30])  # found clusters do not overlap
     taken = {m for c in found for m in c}
     rest = [m for m in ids if m not in taken]
     while rest:
