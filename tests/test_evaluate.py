@@ -121,18 +121,33 @@ def test_clough_stevenson_run_on_the_sample(sample_report):
 def test_msrp_run_on_the_sample():
     from copytrace.evaluate.run import BARE_COSINE_CUT
 
+    from copytrace.align.pair_scorer import load_scorer
+
     r = evaluate("msrp", DATA / "msrp", folds=5, seed=0)
     assert r.n == 80
+    # the headline is the decision compare makes: the shipped pair scorer, behind its prefilter
     shipped = r.systems[0]
-    assert shipped.details["threshold"] == BARE_COSINE_CUT
+    assert shipped.name == "copytrace (shipped pair scorer)" == r.headline["system"]
+    assert shipped.details == {"prefilter": load_scorer().prefilter, "cut": load_scorer().cut}
     assert shipped.schemes["paraphrase"].labels == (0, 1)
+    assert "in-sample" in r.notes["split"]  # these 80 pairs are from the part it was fitted on
+    bare = r.system("copytrace (bare cosine, PARAPHRASE_THRESHOLD)")
+    assert bare.details["threshold"] == BARE_COSINE_CUT
     always = r.system("baseline: always paraphrase").schemes["paraphrase"]
     assert always.per_class[1].recall == 1.0
-    assert 0.5 < shipped.schemes["paraphrase"].accuracy <= 1.0
+    assert bare.schemes["paraphrase"].accuracy < shipped.schemes["paraphrase"].accuracy <= 1.0
     assert len(r.system("copytrace (threshold fitted by CV)").details["fitted_per_fold"]) == 5
     scorer = r.system("copytrace pair scorer (CV)")
     assert len(scorer.details["per_fold_accuracy"]) == 5
     assert scorer.schemes["paraphrase"].accuracy > always.accuracy
+
+
+def test_msrp_test_split_is_named_held_out(tmp_path):
+    from copytrace.evaluate.run import _msrp_split
+
+    (tmp_path / "msr_paraphrase_test.txt").write_text("")
+    assert _msrp_split(tmp_path).startswith("test split") and _msrp_split(tmp_path / "msr_paraphrase_test.txt") == _msrp_split(tmp_path)
+    assert "in-sample" in _msrp_split(DATA / "msrp" / "msr_paraphrase_train.txt")
 
 
 def _write(path: Path, rows) -> None:
