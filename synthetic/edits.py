@@ -108,18 +108,19 @@ def near_copy(text: str, rng: random.Random, outlet: str) -> str:
     return "\n".join(lines)
 
 
-def cut_copy(text: str, rng: random.Random, outlet: str | None = None) -> tuple[str, str]:
+def cut_copy(text: str, rng: random.Random, outlet: str | None = None, *, from_top: bool = False) -> tuple[str, str]:
     """A shortened copy and its outlet: what newspapers most often do with wire copy (METER's wholly derived).
 
     Sentences kept from the top (the copy is cut from the bottom) or picked
     from anywhere, now and then one moved; nothing added but a promo line.
-    With no ``outlet``, one is drawn once the sentences are picked (the
-    order the verdict's training pairs were made in).
+    ``from_top`` always cuts from the bottom, as a sub-editor trims a short
+    wire report: its lead stays. With no ``outlet``, one is drawn once the
+    sentences are picked (the order the verdict's training pairs were made in).
     """
     title, *body = sentences(text)
     body = body or [title]
     share = rng.uniform(0.25, 0.85)
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 or from_top:
         kept = body[: max(1, round(len(body) * share))]
     else:
         kept = [x for x in body if rng.random() < share] or body[:3]

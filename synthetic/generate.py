@@ -441,7 +441,7 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     it on text with no BBC article in it, where almost every article shares
     its frames with hundreds of others. Every report of one grammar family is
     in one template group (not reuse); an ``origins`` share of the reports is
-    copied by other outlets (exact, near, rewrite, cut, in turn), and those copies
+    copied by other outlets (exact, near, rewrite, cut from the bottom, in turn), and those copies
     are the planted pairs; a ``furniture`` share carries a furniture block.
     """
 
@@ -470,7 +470,7 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
                 outlet = rng.choice(OUTLETS)
                 copied = {"exact": lambda: text, "near": lambda: near_copy(text, rng, outlet),
                           "rewrite": lambda: rewrite(text, rng, origin["outlet"]),
-                          "cut": lambda: cut_copy(text, rng, outlet)[0]}[kind]()
+                          "cut": lambda: cut_copy(text, rng, outlet, from_top=True)[0]}[kind]()
                 copy = {"id": f"{origin['id']}~{kind}{c}", "text": copied, "title": origin["title"],
                         "outlet": outlet, "url": None,
                         "published_at": (when + timedelta(hours=rng.randint(1, 72))).isoformat()}

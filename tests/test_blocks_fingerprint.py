@@ -74,7 +74,7 @@ def test_a_texts_figures_before_alignment_are_the_figures_the_verdict_compares()
     them from the segmented text. Both must see the same set, odd digits included."""
     from xxhash import xxh3_64_intdigest
 
-    from copytrace.analyse.evidence import figures
+    from copytrace.analyse.evidence import figures, figures_kept, story_figures
     from copytrace.corpus.fingerprint_stage import text_figures
     from copytrace.segment import segment
 
@@ -83,7 +83,11 @@ def test_a_texts_figures_before_alignment_are_the_figures_the_verdict_compares()
     seg = segment(text)
     expected = figures(text, zip(seg.token_starts, seg.words))
     assert {"4,500", "12.5", "2024", "q3", "-13.5", "3.4"} <= expected
+    assert story_figures(text) == expected
     assert sorted(text_figures(text).tolist()) == sorted(xxh3_64_intdigest(f.encode()) for f in expected)
+    # a furniture block's figures are not the story's, before alignment or in the verdict
+    footer = "\nAbout Lumant Energy\nLumant Energy serves customers in more than 42 countries.\nSOURCE Lumant Energy"
+    assert story_figures(text + footer) == expected and figures_kept(text + footer, text) == 1.0
 
 
 def test_template_pairs_are_found_alike_one_pair_at_a_time_and_all_at_once():

@@ -222,3 +222,28 @@ def test_in_a_corpus_a_template_filled_with_other_names_is_not_a_copy_and_a_cred
     assert template.verdict.label == "non" and template.evidence.names_differ == template.evidence.names > 0
     copy = judge_pair(A, R)
     assert copy.verdict.label != "non" and copy.evidence.names > 0 and copy.evidence.names_differ == 0
+
+
+def test_a_shortened_copy_of_a_templated_report_keeps_its_figures_as_evidence():
+    """A large same-beat corpus holds every run of a rate report's frame, figures' whole-number
+    parts included ("interest rate at 0" of "0.80"), so its frames reached into the figures: a
+    copy of the report's first sentences, every word of it in frames, kept nothing to count and
+    was judged unrelated (a scan of 10,000 same-beat reports missed 5% of such copies)."""
+    from copytrace.pipeline import judge_pair, prepare
+    from copytrace.types import Span
+
+    report = ("Bank of Canada cut rate at 0.80 pct\n\nThe Bank of Canada cut its benchmark interest rate at 0.80 "
+              "percent on Saturday, the bank said in a statement.\n\nEconomists had forecast a rate of 11.33 percent."
+              "\n\nThe next policy meeting is scheduled for January 26.")
+    cut = ("The Bank of Canada cut its benchmark interest rate at 0.80 percent on Saturday, the bank said in a "
+           "statement. Economists had forecast a rate of 11.33 percent.")
+
+    def framed(text):  # every stretch between the figures' rare fractional parts is a frame
+        edges = [0] + [i for f in ("80", "33", "26") for i in (text.find(f), text.find(f) + 2) if f in text] + [len(text)]
+        frames = [Span(a, b) for a, b in zip(edges[::2], edges[1::2]) if b > a]
+        return prepare(Document(text, id=str(len(text))), templated=True, frames=frames)
+
+    source, copy = framed(report), framed(cut)
+    assert not any(s.start < copy.doc.text.index("0.80") + 4 and copy.doc.text.index("0.80") < s.end for s in copy.frames)
+    verdict = judge_pair(source, copy, paraphrase=False).verdict
+    assert verdict.label != "non" and verdict.score >= 0.5, verdict

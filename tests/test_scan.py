@@ -228,7 +228,7 @@ def test_the_summary_says_what_was_found_and_where(tmp_path):
 @pytest.fixture(scope="module")
 def wire(tmp_path_factory):
     """1,000 grammar wire reports (every one shares its frames with a sixth of them), their
-    common-text counts, the planted copies and rewrites, and 150+ template pairs (two reports
+    common-text counts, the planted near copies, rewrites and shortened copies, and 150+ template pairs (two reports
     of one family, neither copied from the other), as rows of ``docs``."""
     import random
 
@@ -248,7 +248,7 @@ def wire(tmp_path_factory):
               "template_docs": template_threshold(len(distinct))}
     row = {r["id"]: i for i, r in enumerate(records)}
     family = {m: i for i, members in enumerate(corpus.clusters) for m in members}
-    planted = [(row[a], row[b], "lsh") for a, b, kind in corpus.pairs if kind in ("near", "rewrite")]
+    planted = [(row[a], row[b], "lsh") for a, b, kind in corpus.pairs if kind in ("near", "rewrite", "cut")]
     rng = random.Random(0)
     template = {tuple(sorted(rng.sample([row[m] for m in g], 2))) for g in corpus.templates for _ in range(30)}
     template = [(a, b, "lsh") for a, b in sorted(template) if family[records[a]["id"]] != family[records[b]["id"]]]

@@ -10,6 +10,7 @@ Every shell (CLI, server, index, corpus scan) comes through :func:`compare`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -24,9 +25,12 @@ from .analyse.units import change_units
 from .analyse.evidence import figures_kept, gather
 from .comparison import Comparison
 from .document import Document, as_document, check_length
-from .segment import Segmented, segment
+from .segment import TOKEN, Segmented, segment
 from .types import Attribution, Boilerplate, Passage, Span, Verdict
 from .verdict import Evidence, VerdictModel, get_model
+
+_DIGIT = re.compile(r"\d")
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -70,8 +74,38 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), 
     check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *([] if templated else common)})
-    frames = sorted({*frames, *common}) if templated else []
+    frames = _around_figures(seg, sorted({*frames, *common})) if templated else []
     return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, frames)
+
+
+def _around_figures(seg: Segmented, spans: Sequence[Span]) -> list[Span]:
+    """``spans`` with every word that holds a digit cut out of them.
+
+    A frame's shingles hold the common part of a figure ("rate at 0" of "rate
+    at 0.80"), and a figure the frame reaches into counted as frame: a
+    shortened copy of a report, every word of it in frames, then had nothing
+    left to count (a scan of 10,000 same-beat reports missed 5% of them). The
+    figures are what tells a copy from another report of the same frames.
+    """
+    if not spans:
+        return []
+    text = seg.text
+    figures = [m.span() for m in TOKEN.finditer(text) if _DIGIT.search(m.group())]
+    out: list[Span] = []
+    k = 0
+    for span in spans:
+        start = span.start
+        while k < len(figures) and figures[k][1] <= start:
+            k += 1
+        j = k
+        while j < len(figures) and figures[j][0] < span.end:
+            if figures[j][0] > start:
+                out.append(Span(start, figures[j][0]))
+            start = max(start, figures[j][1])
+            j += 1
+        if start < span.end:
+            out.append(Span(start, span.end))
+    return out
 
 
 @dataclass(frozen=True)
@@ -258,7 +292,7 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=len(_reported(a.seg, a.credits)), reported_credits_b=len(_reported(b.seg, b.credits)),
         templated=templated,
-        figures_kept=figures_kept(a.seg, b.seg) if templated else None,
+        figures_kept=figures_kept(a.doc.text, b.doc.text) if templated else None,
         # A rewrite adds its outlet's furniture and a credit ("first reported by City Wire"):
         # their names are not the story's.
         names_skip=([*a.boilerplate, *_reported(a.seg, a.credits)], [*b.boilerplate, *_reported(b.seg, b.credits)])

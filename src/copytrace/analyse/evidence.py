@@ -22,10 +22,11 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from ..segment import Segmented
+from ..segment import TOKEN, Segmented, normalise
 from ..types import Passage, Span
 from ..verdict import CLOSE_PARAPHRASE, LONG_RUN, Evidence
 from ..words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from .boilerplate import without_boilerplate_lines
 from .coverage import covered_shares, word_array
 
 # Words that start a sentence or a quotation are capitalised for grammar, not as names.
@@ -244,17 +245,31 @@ def _signed(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] in "-\u2212" and (start == 1 or not text[start - 2].isalnum())
 
 
-def figures_kept(a: Segmented, b: Segmented) -> float | None:
-    """Share of the figures (:func:`figures`) of the text with fewer found in the other.
+def story_figures(text: str) -> frozenset[str]:
+    """:func:`figures` of ``text`` outside its boilerplate lines (:func:`without_boilerplate_lines`).
+
+    A press-wire footer's "customers in 42 countries" and "Reform Act of 1995"
+    are not the story's: counted, a shortened copy that carried such a footer
+    kept "few" of its source's figures and a scan dropped it as a template
+    filed twice. Read from the raw text, so a scan computes the same set before
+    any article is segmented (:func:`copytrace.corpus.fingerprint_stage.text_figures`).
+    """
+    story = without_boilerplate_lines(text)
+    return figures(story, ((m.start(), normalise(m.group())) for m in TOKEN.finditer(story)
+                           if not m.group().isascii() or _DIGIT.search(m.group())))
+
+
+def figures_kept(a: str, b: str) -> float | None:
+    """Share of the figures (:func:`story_figures`) of the text with fewer found in the other.
 
     ``None`` when either text has none. Two reports written from one template
     share their frames but few figures; a copy or a rewrite keeps them. The
-    whole texts count: leaving out the figures of common text or template
+    whole stories count: leaving out the figures of common text or template
     frames (small numbers, dates) left so few that chance agreements passed
     template pairs as copies (wire corpus, 10k reports: 67 template pairs
     kept against 23), and the scan can decide it from the texts alone.
     """
-    fa, fb = figures(a.text, zip(a.token_starts, a.words)), figures(b.text, zip(b.token_starts, b.words))
+    fa, fb = story_figures(a), story_figures(b)
     if not fa or not fb:
         return None
     return len(fa & fb) / min(len(fa), len(fb))

@@ -90,13 +90,13 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
     as passim leaves out n-grams above its maxDF: a wire template's frame ("in
     the week ended", "the bank said in a statement") then cannot make two
     reports look alike, while the figures and names that differ between them,
-    and agree between a report and its copy, still count. A text with nothing
-    left is signed by its own text alone, so it matches only itself.
+    and agree between a report and its copy, still count.
 
     Lines that are boilerplate on their own (a promo line, a furniture block:
     :func:`~copytrace.analyse.boilerplate.without_boilerplate_lines`) are left
     out: in a corpus too small for them to be common, two short articles that
-    carry the same block looked alike.
+    carry the same block looked alike. A text with nothing left is signed by
+    its own text alone, so it matches only itself.
 
     ``hashes`` are the texts' :func:`story_word_hashes`, when the caller has
     them already.
@@ -107,11 +107,11 @@ def minhash(texts: Sequence[str], num_perm: int = NUM_PERM, k: int = SHINGLE, *,
         hashes = [story_word_hashes(t) for t in texts]
     shingles, offsets = [], [0]
     for text, h in zip(texts, hashes):
-        sh = shingle_hashes(h, k)
-        if common is not None and len(h):
+        sh = shingle_hashes(h, k) if len(h) else h
+        if common is not None and len(sh):
             sh = sh[common.frequency(sh) < max_df]
-            if not len(sh):
-                sh = np.array([xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))], dtype=np.uint64)
+        if not len(sh):  # nothing but boilerplate or common text
+            sh = np.array([xxh3_64_intdigest(text.encode("utf-8", "surrogatepass"))], dtype=np.uint64)
         shingles.append(sh)
         offsets.append(offsets[-1] + len(sh))
     if not texts:

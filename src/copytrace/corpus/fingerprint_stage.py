@@ -6,21 +6,18 @@ passages (anchors) and template figures come back with the signatures.
 """
 from __future__ import annotations
 
-import re
 from typing import Mapping, Sequence
 
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..analyse.boilerplate import without_boilerplate_lines
-from ..analyse.evidence import figures
+from ..analyse.evidence import story_figures
 from ..blocks.common import fingerprint_word_hashes, load_shared
 from ..blocks.fingerprint import doc_vectors, minhash, word_hashes, words
-from ..segment import TOKEN, normalise
 from ..verdict import CORPUS_FIGURES_KEPT
 
 NO_FIGURES = np.zeros(0, dtype=np.uint64)
-_DIGIT = re.compile(r"\d")
 # A figure held by more than this share of a corpus's documents (a year, a day of the month, a
 # temperature every report of a beat gives) agrees between two reports of one template by
 # chance, so it tells a copy from a sibling no better than the frames do. Same-beat corpus,
@@ -60,9 +57,7 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
 
 def text_figures(text: str) -> np.ndarray:
     """The text's figures as sorted 64-bit hashes: what :func:`copytrace.analyse.evidence.figures_kept` compares."""
-    # Only a word with a digit, or with a character folding could make one ("km²"), is normalised.
-    found = figures(text, ((m.start(), normalise(m.group())) for m in TOKEN.finditer(text)
-                           if not m.group().isascii() or _DIGIT.search(m.group())))
+    found = story_figures(text)
     return np.unique(np.fromiter((xxh3_64_intdigest(f.encode("utf-8", "surrogatepass")) for f in found),
                                  dtype=np.uint64, count=len(found)))
 
