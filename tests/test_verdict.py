@@ -39,6 +39,33 @@ def test_a_long_copied_run_counts_however_long_the_documents():
     assert judge(e).label == "partially"
 
 
+def test_a_long_copied_passage_whose_facts_agree_is_derived_however_small_its_share():
+    """A 52-word paragraph copied into a 700-word article: a 7% share, which the learned heads
+    put among unrelated pairs on one story (held-out generated pairs, P 0.28)."""
+    from copytrace.verdict import COPIED_RUN, COPIED_SCORE
+
+    e = Evidence(verbatim_a=0.071, verbatim_b=0.073, words_a=734, words_b=717, longest_run=52, long_runs=1,
+                 units=1, in_order=1, identity=1.0, longest_exact=52, facts=5)
+    assert judge(e).label == "partially" and judge(e).score >= COPIED_SCORE
+    short = Evidence(**{**e.__dict__, "longest_run": COPIED_RUN - 1, "longest_exact": COPIED_RUN - 1})
+    changed = Evidence(**{**e.__dict__, "facts_differ": 1})  # a fact changed: the heads decide alone
+    for e in (short, changed):
+        assert judge(e).score == round(default_model().derived.proba(features(e)), 4) < COPIED_SCORE
+
+
+def test_a_pair_a_long_copied_passage_lifts_waits_for_the_sentence_model():
+    """The scan skips the sentence model for a settled pair. A paraphrase found later may add a
+    changed fact and end the lift, so such a pair is settled only if the heads alone decide."""
+    m = default_model()
+    e = Evidence(verbatim_a=0.071, verbatim_b=0.073, words_a=734, words_b=717, longest_run=52, long_runs=1,
+                 units=1, in_order=1, identity=1.0, longest_exact=52, facts=5)
+    assert m.judge(e).label == "partially"
+    assert not m.settled(e, room=(0.01, 0.01))  # the heads alone would say non, a paraphrase could end the lift
+    ended = Evidence(**{**e.__dict__, "paraphrase_a": 0.01, "paraphrase_b": 0.01, "units": 2, "in_order": 2,
+                        "facts": 6, "facts_differ": 1})
+    assert m.judge(ended).label == "non"  # what a paraphrase could have made of it
+
+
 def test_a_template_with_every_fact_changed_is_not_a_copy():
     # Same frames, other figures and names: aligned, but the facts inside disagree.
     copy = Evidence(verbatim_a=0.7, verbatim_b=0.7, words_a=120, words_b=120, longest_run=12, long_runs=4,
@@ -77,13 +104,15 @@ shares = st.floats(0.0, 1.0)
 
 @settings(max_examples=300, deadline=None)
 @given(va=shares, vb=shares, pa=shares, pb=shares, close=shares, order=shares, facts=shares, differ=shares,
-       run=st.integers(0, 400), units=st.integers(0, 30), screen=shares)
-def test_settled_bounds_every_paraphrase_outcome(va, vb, pa, pb, close, order, facts, differ, run, units, screen):
+       run=st.integers(0, 400), units=st.integers(0, 30), screen=shares, agreed=st.booleans())
+def test_settled_bounds_every_paraphrase_outcome(va, vb, pa, pb, close, order, facts, differ, run, units, screen,
+                                                 agreed):
     """When the scan skips the sentence model, no paraphrase evidence could have changed the verdict."""
     m = default_model()
     words_a, words_b = 300, 250
     lexical = Evidence(verbatim_a=va, verbatim_b=vb, words_a=words_a, words_b=words_b, longest_run=run,
-                       long_runs=min(run // 8, 5), units=units, in_order=units, identity=0.9, facts=10, facts_differ=2)
+                       long_runs=min(run // 8, 5), units=units, in_order=units, identity=0.9, facts=10,
+                       facts_differ=0 if agreed else 2)  # agreed: copied_outright may hold
     room = (screen * (1 - va), screen * (1 - vb))
     if not m.settled(lexical, floor=0.5, room=room):
         return
@@ -95,7 +124,7 @@ def test_settled_bounds_every_paraphrase_outcome(va, vb, pa, pb, close, order, f
     full = Evidence(**{**lexical.__dict__, "paraphrase_a": pa, "paraphrase_b": pb,
                        "close_paraphrase_a": pa * close, "close_paraphrase_b": pb * close,
                        "units": units + extra, "in_order": units + int(extra * order),
-                       "facts": 10 + new_facts, "facts_differ": 2 + int(new_facts * differ)})
+                       "facts": 10 + new_facts, "facts_differ": lexical.facts_differ + int(new_facts * differ)})
     before, after = m.judge(lexical), m.judge(full)
     kept = lambda v: v.label != "non" and v.score >= 0.5
     if kept(before) or kept(after):
