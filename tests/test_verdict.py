@@ -207,6 +207,27 @@ def test_with_a_corpus_two_templated_reports_whose_figures_mostly_differ_are_not
     assert judge(Evidence(**{**pair, "numbers_differ": 0, "facts_differ": 0}, templated=True)).label != "non"
 
 
+def test_with_a_corpus_a_brief_naming_another_day_than_its_match_is_another_filing_of_the_frame():
+    """A same-beat brief ("Central Bank of Chile left unchanged rate at 4.11 pct. The Central Bank of
+    Chile left unchanged its benchmark interest rate at 4.11 percent on Tuesday, ...") against
+    another report of its beat that says Wednesday: a 25-word unedited run, one figure, kept."""
+    from copytrace.analyse.evidence import changed_dates
+    from copytrace.pipeline import align_verbatim
+    from copytrace.segment import segment
+
+    lead = "The Central Bank of Chile left unchanged its benchmark interest rate at 4.11 percent on {}, the bank said."
+    a, b = segment(lead.format("Tuesday")), segment(lead.format("Wednesday") + " Inflation stood at 19.1 percent.")
+    passages = align_verbatim(a, b)
+    assert changed_dates(a, b, passages) == 2 and changed_dates(a, a, align_verbatim(a, a)) == 0
+    pair = dict(verbatim_a=1.0, verbatim_b=0.18, words_a=2, words_b=11, longest_run=32, long_runs=1, units=1,
+                in_order=1, facts=6, facts_differ=2, numbers=1, names=5, names_differ=2, longest_exact=25,
+                identity=0.97, figures_kept=1.0)
+    assert judge(Evidence(**pair, templated=True)).label != "non"  # no rule fires on what it had before
+    assert judge(Evidence(**pair, templated=True, dates_differ=2)).label == "non"
+    assert judge(Evidence(**pair, dates_differ=2)).label != "non"  # without the corpus: nothing says template
+    assert default_model().settled(Evidence(**pair, templated=True, dates_differ=2))  # no paraphrase changes it
+
+
 def test_with_a_corpus_templated_reports_keeping_few_of_each_others_figures_are_not_derived():
     # A scan's view of two rain reports from one template: a 9-word passage through the frames
     # ("... 29 degrees Celsius. More rain is expected over the next") whose one figure agrees by chance.

@@ -77,6 +77,10 @@ CORPUS_FIGURES_KEPT = 2 / 3
 # 1 planted copy or rewrite in 3,000 had two thirds of its aligned names differ.
 CORPUS_TEMPLATE_NAMES = 2
 CORPUS_NAMES_DIFFER = 2 / 3
+# ... or, whatever their unedited runs, when a day or month in their verbatim passages is
+# replaced by another (two on one side only): a copy keeps its source's date, a report filed
+# from the frame on another day changes it.
+CORPUS_DATES_DIFFER = 2
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class Evidence:
     numbers_differ: int = 0
     names: int = 0  # when templated: names in aligned passages outside furniture and credits (both sides, distinct)
     names_differ: int = 0  # of those, found on one side only
+    dates_differ: int = 0  # when templated: days and months in verbatim passages on one side only
     longest_exact: int = 0  # words in the longest run with no edit inside a verbatim passage
     quoted: float = 0.0  # share of verbatim words that sit inside quotation marks
     identity: float = 0.0  # how exact the verbatim passages are (word similarity, weighted by length)
@@ -182,7 +187,8 @@ def is_template(e: Evidence) -> bool:
     Without a corpus: every one of several figures in the aligned passages
     differs and nothing long is shared unchanged. With one, when both texts
     fill the corpus's template frames: most of their aligned figures or names
-    differ, or the two texts keep few of each other's figures.
+    differ, or the two texts keep few of each other's figures, or their
+    verbatim passages name other days or months.
     """
     if e.numbers >= TEMPLATE_NUMBERS and e.numbers_differ == e.numbers and e.longest_exact < TEMPLATE_EXACT:
         return True
@@ -195,11 +201,13 @@ def is_template(e: Evidence) -> bool:
 
 
 def figures_say_template(e: Evidence) -> bool:
-    """Both texts fill the corpus's template frames and keep few of each other's figures.
+    """Both texts fill the corpus's template frames and keep few of each other's figures, or their
+    verbatim passages name other days or months (``CORPUS_DATES_DIFFER``).
 
-    It looks at the whole texts, so no passage found later changes it.
+    It looks at the whole texts and the verbatim passages, so no paraphrase found later changes it.
     """
-    return e.templated and e.figures_kept is not None and e.figures_kept < CORPUS_FIGURES_KEPT
+    return e.templated and ((e.figures_kept is not None and e.figures_kept < CORPUS_FIGURES_KEPT)
+                            or e.dates_differ >= CORPUS_DATES_DIFFER)
 
 
 def copied_outright(e: Evidence) -> bool:
