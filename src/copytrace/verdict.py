@@ -214,7 +214,9 @@ def copied_outright(e: Evidence) -> bool:
     """A long verbatim passage whose facts all agree (see ``COPIED_RUN``), and no template.
 
     Paraphrases found later can only add facts, never take a disagreeing one
-    away, so a pair this is false for on its verbatim evidence stays so.
+    away: a pair this is false for on its verbatim evidence stays so, unless
+    it is false for being a template that new facts could undo (``settled``
+    waits for the sentence model on those: :func:`may_be_template`).
     """
     return e.longest_run >= COPIED_RUN and e.facts_differ == 0 and not is_template(e)
 
