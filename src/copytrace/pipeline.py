@@ -22,7 +22,7 @@ from .analyse.boilerplate import find_boilerplate
 from .analyse.changes import find_changes
 from .analyse.coverage import covered_share, uncovered
 from .analyse.units import change_units
-from .analyse.evidence import figures_kept, gather
+from .analyse.evidence import figures_kept, gather, story_figures
 from .comparison import Comparison
 from .document import Document, as_document, check_length
 from .segment import TOKEN, Segmented, segment
@@ -50,6 +50,9 @@ class Prepared:
     # every score, but verbatim passages may run through it: a copy then stays one passage
     # with its figures, while another report from the frames breaks at every figure.
     frames: list[Span] = field(default_factory=list)
+    # In a templated report, its figures outside boilerplate lines (evidence.story_figures), read
+    # once here rather than for every pair the article is in.
+    figures: frozenset[str] = frozenset()
 
     @property
     def skipped(self) -> list[Span]:
@@ -75,7 +78,8 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), 
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *([] if templated else common)})
     frames = _around_figures(seg, sorted({*frames, *common})) if templated else []
-    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, frames)
+    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, frames,
+                    story_figures(doc.text) if templated else frozenset())
 
 
 def _around_figures(seg: Segmented, spans: Sequence[Span]) -> list[Span]:
@@ -292,7 +296,7 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         published_a=a.doc.published_at, published_b=b.doc.published_at,
         reported_credits_a=len(_reported(a.seg, a.credits)), reported_credits_b=len(_reported(b.seg, b.credits)),
         templated=templated,
-        figures_kept=figures_kept(a.doc.text, b.doc.text) if templated else None,
+        figures_kept=figures_kept(a.figures, b.figures) if templated else None,
         # A rewrite adds its outlet's furniture and a credit ("first reported by City Wire"):
         # their names are not the story's.
         names_skip=([*a.boilerplate, *_reported(a.seg, a.credits)], [*b.boilerplate, *_reported(b.seg, b.credits)])

@@ -200,12 +200,8 @@ def name_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage], skip
     Credits and furniture ("first reported by City Wire", a newsletter banner)
     are the caller's to skip: a rewrite adds them.
     """
-    if not passages:
-        return 0, 0
-    skipped_a, skipped_b = word_array(a, skip_a), word_array(b, skip_b)
     differ = total = 0
-    for p in passages:
-        na, nb = _names(a, p.a, skipped_a), _names(b, p.b, skipped_b)
+    for na, nb in _passage_names(a, b, passages, skip_a, skip_b):
         differ += len(na ^ nb)
         total += len(na | nb)
     return differ, total
@@ -223,14 +219,17 @@ def changed_dates(a: Segmented, b: Segmented, verbatim: Sequence[Passage], skip_
     sentence model's passages cannot change the count, so a scan can settle
     a pair before it runs.
     """
-    if not verbatim:
-        return 0
+    return sum(len({w for w in na ^ nb if w in _MONTHS}) for na, nb in _passage_names(a, b, verbatim, skip_a, skip_b))
+
+
+def _passage_names(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span],
+                   skip_b: Sequence[Span]) -> Iterable[tuple[set[str], set[str]]]:
+    """Each passage's :func:`_names` on both sides."""
+    if not passages:
+        return
     skipped_a, skipped_b = word_array(a, skip_a), word_array(b, skip_b)
-    changed = 0
-    for p in verbatim:
-        na, nb = _names(a, p.a, skipped_a), _names(b, p.b, skipped_b)
-        changed += len({w for w in na ^ nb if w in _MONTHS})
-    return changed
+    for p in passages:
+        yield _names(a, p.a, skipped_a), _names(b, p.b, skipped_b)
 
 
 def _names(seg: Segmented, span: Span, skipped: np.ndarray) -> set[str]:
@@ -278,13 +277,21 @@ def story_figures(text: str) -> frozenset[str]:
     filed twice. Read from the raw text, so a scan computes the same set before
     any article is segmented (:func:`copytrace.corpus.fingerprint_stage.text_figures`).
     """
-    story = without_boilerplate_lines(text)
-    return figures(story, ((m.start(), normalise(m.group())) for m in TOKEN.finditer(story)
-                           if not m.group().isascii() or _DIGIT.search(m.group())))
+    return figures_of_text(without_boilerplate_lines(text))
 
 
-def figures_kept(a: str, b: str) -> float | None:
+def figures_of_text(text: str) -> frozenset[str]:
+    """:func:`figures` of ``text`` read from the raw text, as :class:`Segmented` would give them."""
+    # Only a word with a digit, or with a character folding could make one ("km²"), is normalised.
+    return figures(text, ((m.start(), normalise(m.group())) for m in TOKEN.finditer(text)
+                          if not m.group().isascii() or _DIGIT.search(m.group())))
+
+
+def figures_kept(a: str | frozenset[str], b: str | frozenset[str]) -> float | None:
     """Share of the figures (:func:`story_figures`) of the text with fewer found in the other.
+
+    ``a`` and ``b`` are the texts, or their story figures when the caller has them
+    (a scan prepares each article once and pairs it many times).
 
     ``None`` when either text has none. Two reports written from one template
     share their frames but few figures; a copy or a rewrite keeps them. The
@@ -293,7 +300,7 @@ def figures_kept(a: str, b: str) -> float | None:
     template pairs as copies (wire corpus, 10k reports: 67 template pairs
     kept against 23), and the scan can decide it from the texts alone.
     """
-    fa, fb = story_figures(a), story_figures(b)
+    fa, fb = (story_figures(t) if isinstance(t, str) else t for t in (a, b))
     if not fa or not fb:
         return None
     return len(fa & fb) / min(len(fa), len(fb))

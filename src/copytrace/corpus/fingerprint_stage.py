@@ -12,7 +12,7 @@ import numpy as np
 from xxhash import xxh3_64_intdigest
 
 from ..analyse.boilerplate import without_boilerplate_lines
-from ..analyse.evidence import story_figures
+from ..analyse import evidence
 from ..blocks.common import fingerprint_word_hashes, load_shared
 from ..blocks.fingerprint import doc_vectors, minhash, word_hashes, words
 from ..verdict import CORPUS_FIGURES_KEPT
@@ -48,8 +48,9 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
     anchors, held, hashes = [], [], []
     for t in texts:  # one text at a time: the sketch reads each text once for all three (blocks.common._read)
         anchors.append(sketch.anchors(t))
-        held.append(text_figures(t) if template_docs and sketch.templated(t, template_docs) else NO_FIGURES)
         story = without_boilerplate_lines(t)
+        templated = template_docs and sketch.templated(t, template_docs)
+        held.append(_hashed(evidence.figures_of_text(story)) if templated else NO_FIGURES)
         hashes.append(fingerprint_word_hashes(t) if story is t else word_hashes(words(story)))
     return (list(rows), minhash(texts, common=sketch, max_df=common["max_df"], hashes=hashes),
             (doc_vectors(texts) if semantic else None), anchors, held)
@@ -57,7 +58,10 @@ def fingerprint_batch(rows: Sequence[int], texts: Sequence[str], semantic: bool 
 
 def text_figures(text: str) -> np.ndarray:
     """The text's figures as sorted 64-bit hashes: what :func:`copytrace.analyse.evidence.figures_kept` compares."""
-    found = story_figures(text)
+    return _hashed(evidence.story_figures(text))
+
+
+def _hashed(found: frozenset[str]) -> np.ndarray:
     return np.unique(np.fromiter((xxh3_64_intdigest(f.encode("utf-8", "surrogatepass")) for f in found),
                                  dtype=np.uint64, count=len(found)))
 
