@@ -247,3 +247,26 @@ def test_a_shortened_copy_of_a_templated_report_keeps_its_figures_as_evidence():
     assert not any(s.start < copy.doc.text.index("0.80") + 4 and copy.doc.text.index("0.80") < s.end for s in copy.frames)
     verdict = judge_pair(source, copy, paraphrase=False).verdict
     assert verdict.label != "non" and verdict.score >= 0.5, verdict
+
+
+def test_in_a_corpus_a_brief_of_one_banks_decision_is_not_a_copy_of_another_banks_report():
+    """At 100,000 same-beat reports a brief (headline and lead) matched another bank's report word for word
+    but the bank and the decision, all of it template frames the scan leaves out, and the rate and the day
+    agreed by chance: the scan kept it as a copy (score 0.99). Only the names tell them apart."""
+    from copytrace.pipeline import judge_pair, prepare
+    from copytrace.types import Span
+
+    report = ("{bank} {verb} rate at 11.84 pct\n\nThe {bank} {verb} its benchmark interest rate at 11.84 percent on "
+              "Monday, the bank said in a statement.\n\nEconomists had forecast a rate of {forecast} percent.\n\n"
+              "The next policy meeting is scheduled for May 11.")
+    korea = report.format(bank="Bank of Korea", verb="raised", forecast="4.01")
+    chile = report.format(bank="Central Bank of Chile", verb="cut", forecast="7.25")
+    brief = korea.split("\n\nEconomists")[0]
+
+    def framed(text, id):  # the whole report is frames but its figures, as in a large corpus
+        return prepare(Document(text, id=id), templated=True, frames=[Span(0, len(text))])
+
+    other = judge_pair(framed(brief, "brief"), framed(chile, "chile"))
+    assert other.verdict.label == "non" and other.evidence.names_kept == 0.5, other
+    own = judge_pair(framed(brief, "brief"), framed(korea, "korea"))
+    assert own.verdict.label != "non" and own.evidence.names_kept == 1.0, own

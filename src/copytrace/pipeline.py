@@ -22,7 +22,7 @@ from .analyse.boilerplate import find_boilerplate
 from .analyse.changes import find_changes
 from .analyse.coverage import covered_share, uncovered
 from .analyse.units import change_units
-from .analyse.evidence import figures_kept, gather, story_figures
+from .analyse.evidence import figures_kept, gather, names_kept, story_figures, story_names
 from .comparison import Comparison
 from .document import Document, as_document, check_length
 from .segment import TOKEN, Segmented, segment
@@ -53,6 +53,10 @@ class Prepared:
     # In a templated report, its figures outside boilerplate lines (evidence.story_figures), read
     # once here rather than for every pair the article is in.
     figures: frozenset[str] = frozenset()
+    # ... and its names outside furniture and credits (evidence.story_names), with every word it
+    # holds: what another report of its template must share for the two to be one story.
+    names: frozenset[str] = frozenset()
+    vocabulary: frozenset[str] = frozenset()
 
     @property
     def skipped(self) -> list[Span]:
@@ -77,9 +81,12 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), 
     check_length(doc.text, doc.id)  # a Document made directly has not been checked yet
     seg = segment(doc.text)
     boilerplate = sorted({*find_boilerplate(seg), *([] if templated else common)})
-    frames = _around_figures(seg, sorted({*frames, *common})) if templated else []
-    return Prepared(doc, seg, boilerplate, find_attributions(seg), find_quotes(seg), templated, frames,
-                    story_figures(doc.text) if templated else frozenset())
+    credits = find_attributions(seg)
+    if not templated:
+        return Prepared(doc, seg, boilerplate, credits, find_quotes(seg))
+    frames = _around_figures(seg, sorted({*frames, *common}))
+    return Prepared(doc, seg, boilerplate, credits, find_quotes(seg), templated, frames, story_figures(doc.text),
+                    story_names(seg, _not_the_story(seg, boilerplate, credits)), frozenset(seg.words))
 
 
 def _around_figures(seg: Segmented, spans: Sequence[Span]) -> list[Span]:
@@ -297,11 +304,16 @@ def _evidence(a: Prepared, b: Prepared, verbatim, para) -> Evidence:
         reported_credits_a=len(_reported(a.seg, a.credits)), reported_credits_b=len(_reported(b.seg, b.credits)),
         templated=templated,
         figures_kept=figures_kept(a.figures, b.figures) if templated else None,
-        # A rewrite adds its outlet's furniture and a credit ("first reported by City Wire"):
-        # their names are not the story's.
-        names_skip=([*a.boilerplate, *_reported(a.seg, a.credits)], [*b.boilerplate, *_reported(b.seg, b.credits)])
+        names_kept=names_kept(a.names, b.names, a.vocabulary, b.vocabulary) if templated else None,
+        names_skip=(_not_the_story(a.seg, a.boilerplate, a.credits), _not_the_story(b.seg, b.boilerplate, b.credits))
         if templated else None,
     )
+
+
+def _not_the_story(seg: Segmented, boilerplate: Sequence[Span], credits: Sequence[tuple[str, Span]]) -> list[Span]:
+    """Where a text's names are not its story's: a rewrite adds its outlet's furniture and a credit
+    ("first reported by City Wire")."""
+    return [*boilerplate, *_reported(seg, credits)]
 
 
 def _reported(seg: Segmented, found: Sequence[tuple[str, Span]]) -> list[Span]:

@@ -91,7 +91,7 @@ def _rare(held: np.ndarray, common: np.ndarray) -> np.ndarray:
 def filed_twice(fa: np.ndarray, fb: np.ndarray, common: np.ndarray = NO_FIGURES) -> bool:
     """Two templated reports (figures from :func:`text_figures`) that keep few of each other's figures.
 
-    The verdict calls such a pair a template (:func:`copytrace.verdict.figures_say_template`)
+    The verdict calls such a pair a template (:func:`copytrace.verdict.texts_say_template`)
     whatever its alignment shows, so a scan does not align it. ``common`` are
     figures too common in the corpus to count (:func:`common_figures`): when
     both reports hold ``RARE_FIGURES`` others, keeping few of those is enough too.
