@@ -89,3 +89,21 @@ def test_frames_found_in_any_case_the_regex_matches(verb):
     the regex but not after lower()."""
     seg = segment(f"“We will,” {verb} John Smith.")
     assert [(name, seg.slice(span)) for name, span in find_attributions(seg)] == [("John Smith", f"{verb} John Smith")]
+
+
+@pytest.mark.parametrize(
+    "sentence, credited",
+    [
+        # Clough-Stevenson's PageRank answers: the toolbar is Google's, not a source that reported.
+        ("PageRank values, as reported by the Google toolbar, are updated rarely.", []),
+        ("Sales fell, according to the Nielsen ratings tracker.", []),
+        ("The story was first reported by the BBC website.", ["BBC"]),
+        ("The plan was dropped, according to Reuters news agency.", ["Reuters"]),
+        ("Prices rose, according to Bloomberg figures.", ["Bloomberg"]),
+        ("Three died, according to Pentagon officials familiar with the matter.", ["Pentagon officials"]),
+        ("He told CNN that the war was over.", ["CNN"]),
+        ("The leak was first reported by Axios reporters in Washington.", ["Axios"]),
+    ],
+)
+def test_a_name_before_a_common_noun_names_a_things_maker_not_a_source(sentence, credited):
+    assert [name for name, _ in _found(sentence)] == credited

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from ..segment import ODD_CASE, Segmented
 from ..types import Span
-from ..words import MONTHS, WEEKDAYS
+from ..words import FUNCTION_WORDS, MONTHS, WEEKDAYS
 
 _CAP = r"(?:[A-Z][\w'’.&-]*|[A-Z]\.)"
 # A proper name: capitalised words, with "of"/"the"/"and" inside ("Department of
@@ -81,6 +81,16 @@ _PATTERNS = [
     (re.compile(rf"\((?P<src>{_WIRES})\)"), ("(",), False),
 ]
 
+# Nouns a credited outlet's name may stand before ("the BBC website", "Reuters news agency").
+# Before any other noun the name only describes it: "as reported by the Google toolbar" credits
+# no one (Clough-Stevenson's PageRank answers).
+_OUTLET_NOUNS = frozenset(
+    """website site web newspaper paper daily weekly magazine journal channel network station radio television tv
+    broadcaster news agency service wire feed bureau programme program show outlet blog podcast affiliate
+    reporter reporters correspondent correspondents journalist journalists editor editors team""".split()
+)
+_NEXT_WORD = re.compile(r"\s*([^\W\d_][\w'’-]*)")
+
 # Capitalised words that open a sentence or name a time, never a source.
 _NOT_A_NAME = {
     "the", "a", "an", "that", "this", "these", "those", "it", "he", "she", "they", "we", "i", "you",
@@ -88,6 +98,11 @@ _NOT_A_NAME = {
     "yesterday", "today", "tonight", "just", "in", "on", "at", "after", "before", "when", "while",
     "last", "next", "his", "her", "their", "its", "our", *WEEKDAYS, *MONTHS,
 }
+
+
+# Words that go on the frame after a name ("told Reuters earlier", "said Smith, adding").
+_DOCUMENT_NOUNS = frozenset(_DOCUMENT.split("|"))
+_FRAME_WORDS = frozenset(_VERB.split("|")) | {"earlier", "later", "yesterday", "today", "tonight", "adding", "saying"}
 
 
 def find_attributions(seg: Segmented) -> list[tuple[str, Span]]:
@@ -105,7 +120,7 @@ def find_attributions(seg: Segmented) -> list[tuple[str, Span]]:
                 continue
             for m in pattern.finditer(body):
                 lo, hi = _trim(m.group("src"))
-                if lo == hi:
+                if lo == hi or (m.end("src") == m.end() and _describes_a_thing(body, m.group("src"), m.end())):
                     continue
                 src = Span(sentence.start + m.start("src") + lo, sentence.start + m.start("src") + hi)
                 # the phrase runs from the first word of frame or name to the last
@@ -113,6 +128,23 @@ def find_attributions(seg: Segmented) -> list[tuple[str, Span]]:
                 end = src.end if m.end() == m.end("src") else sentence.start + m.end()
                 found.append((seg.slice(src), Span(start, end), src))
     return _without_overlaps(found)
+
+
+def _describes_a_thing(body: str, name: str, end: int) -> bool:
+    """Whether ``name``, ending at ``end``, stands before a common noun that is neither an outlet's
+    nor a document's ("reported by the Google toolbar"): then it names the thing's maker, not a
+    source. Groups ("Pentagon officials familiar with ...") are sources whatever follows."""
+    if not name.split()[-1][:1].isupper():
+        return False
+    nxt = _NEXT_WORD.match(body, end)
+    if nxt is None:
+        return False  # punctuation or the sentence's end follows the name
+    word = nxt.group(1)
+    lowered = word.casefold()
+    return (word[0].islower() and lowered not in FUNCTION_WORDS and lowered not in _OUTLET_NOUNS
+            and lowered not in _DOCUMENT_NOUNS and lowered.removesuffix("s") not in _DOCUMENT_NOUNS
+            and lowered not in _NOT_A_NAME
+            and lowered not in _FRAME_WORDS)
 
 
 def _trim(name: str) -> tuple[int, int]:
