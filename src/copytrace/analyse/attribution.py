@@ -100,8 +100,9 @@ _NOT_A_NAME = {
 }
 
 
-# Words that go on the frame after a name ("told Reuters earlier", "said Smith, adding").
+# A name may stand before a document it issued too ("according to Bloomberg figures").
 _DOCUMENT_NOUNS = frozenset(_DOCUMENT.split("|"))
+# Words that go on the frame after a name ("told Reuters earlier", "said Smith, adding").
 _FRAME_WORDS = frozenset(_VERB.split("|")) | {"earlier", "later", "yesterday", "today", "tonight", "adding", "saying"}
 
 
