@@ -270,3 +270,27 @@ def test_in_a_corpus_a_brief_of_one_banks_decision_is_not_a_copy_of_another_bank
     assert other.verdict.label == "non" and other.evidence.names_kept == 0.5, other
     own = judge_pair(framed(brief, "brief"), framed(korea, "korea"))
     assert own.verdict.label != "non" and own.evidence.names_kept == 1.0, own
+
+
+def test_in_a_corpus_a_one_figure_brief_must_keep_the_templated_reports_names():
+    """At 100,000 same-beat reports, "Reserve Bank of India cut rate at 0.29 pct" and its lead, one figure
+    and so never templated itself, matched the Reserve Bank of Australia's templated report where the rate
+    agreed by chance: 96 of the scan's 243 wrong pairs were such briefs. Its own bank's report still counts."""
+    from copytrace.pipeline import judge_pair, prepare
+    from copytrace.types import Span
+
+    report = ("Reserve Bank of {country} {verb} rate at 0.29 pct\n\nThe Reserve Bank of {country} {verb} its benchmark "
+              "interest rate at 0.29 percent on Friday, the bank said in a statement.\n\nEconomists had forecast a "
+              "rate of 7.16 percent.\n\nInflation stood at 4.7 percent in May, below the bank's target of 3.8 percent.")
+    india, australia = (report.format(country=c, verb=v) for c, v in (("India", "cut"), ("Australia", "raised")))
+    brief = prepare(Document(india.split("\n\nEconomists")[0], id="brief"))  # one figure: not templated
+
+    def framed(text, id):
+        return prepare(Document(text, id=id), templated=True, frames=[Span(0, len(text))])
+
+    other = judge_pair(brief, framed(australia, "australia"))
+    assert other.verdict.label == "non" and other.evidence.names_kept == 2 / 3, other  # India lost
+    own = judge_pair(brief, framed(india, "india"))
+    assert own.verdict.label != "non" and own.evidence.names_kept == 1.0, own
+    # Outside a corpus nothing is templated and the names are not asked.
+    assert judge_pair(brief, prepare(Document(australia, id="australia"))).evidence.names_kept is None
