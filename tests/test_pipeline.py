@@ -275,7 +275,7 @@ def test_in_a_corpus_a_brief_of_one_banks_decision_is_not_a_copy_of_another_bank
 def test_in_a_corpus_a_one_figure_brief_must_keep_the_templated_reports_names():
     """At 100,000 same-beat reports, "Reserve Bank of India cut rate at 0.29 pct" and its lead, one figure
     and so never templated itself, matched the Reserve Bank of Australia's templated report where the rate
-    agreed by chance: 96 of the scan's 243 wrong pairs were such briefs. Its own bank's report still counts."""
+    agreed by chance: 188 of the scan's 243 wrong pairs held such a brief. Its own bank's report still counts."""
     from copytrace.pipeline import judge_pair, prepare
     from copytrace.types import Span
 

@@ -86,7 +86,7 @@ def prepare(doc: str | Document, id: str = "a", *, common: Sequence[Span] = (), 
         return Prepared(doc, seg, boilerplate, credits, find_quotes(seg))
     frames = _around_figures(seg, sorted({*frames, *common}))
     return Prepared(doc, seg, boilerplate, credits, find_quotes(seg), templated, frames, story_figures(doc.text),
-                    story_names(seg, _not_the_story(seg, boilerplate, credits)), frozenset(seg.words))
+                    _story_names(seg, boilerplate, credits), frozenset(seg.words))
 
 
 def _around_figures(seg: Segmented, spans: Sequence[Span]) -> list[Span]:
@@ -328,8 +328,13 @@ def _names_kept(a: Prepared, b: Prepared) -> float | None:
     report, brief = (a, b) if a.templated else (b, a)
     if len(story_figures(brief.doc.text)) >= 2:
         return None
-    names = story_names(brief.seg, _not_the_story(brief.seg, brief.boilerplate, brief.credits))
+    names = _story_names(brief.seg, brief.boilerplate, brief.credits)
     return names_kept(report.names, names, report.vocabulary, frozenset(brief.seg.words))
+
+
+def _story_names(seg: Segmented, boilerplate: Sequence[Span], credits: Sequence[tuple[str, Span]]) -> frozenset[str]:
+    """:func:`~copytrace.analyse.evidence.story_names` outside furniture and credits (:func:`_not_the_story`)."""
+    return story_names(seg, _not_the_story(seg, boilerplate, credits))
 
 
 def _not_the_story(seg: Segmented, boilerplate: Sequence[Span], credits: Sequence[tuple[str, Span]]) -> list[Span]:
