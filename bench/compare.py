@@ -138,6 +138,26 @@ def _fresh_process(runs: int) -> tuple[float, float]:
     return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
+def _asked(compare) -> int:
+    """Paraphrase passages the cross-encoder reads for one comparison (align.cross_encoder)."""
+    from copytrace.align.cross_encoder import get_cross_encoder
+
+    ce = get_cross_encoder()
+    ce._cache.clear()
+    before = ce.judged
+    compare()
+    return ce.judged - before
+
+
+def _second_opinion(sa, sb):
+    """(run, before) timing one sentence pair read by the cross-encoder, its cache cleared first."""
+    from copytrace.align.cross_encoder import get_cross_encoder
+
+    ce = get_cross_encoder()
+    pair = (sa.slice(sa.sentences[0]), sb.slice(sb.sentences[0]))
+    return (lambda: ce.probability([pair]), ce._cache.clear)
+
+
 def run(quick: bool = False) -> dict:
     import torch
 
@@ -221,6 +241,8 @@ def run(quick: bool = False) -> dict:
     }
     para.best_probability = bounded
     screened(True)()
+    counts["cross_encoder_asked"] = _asked(compare)
+    times.update(_medians({"second_opinion_pair": _second_opinion(sa, sb)}, runs))
     shares = _stage_shares(copytrace.compare, a, b, clear, runs)
     enc.__dict__.pop("_embed", None)
 

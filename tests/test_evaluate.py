@@ -128,7 +128,7 @@ def test_msrp_run_on_the_sample():
     # the headline is the decision compare makes: the shipped pair scorer, behind its prefilter
     shipped = r.systems[0]
     assert shipped.name == "copytrace (shipped pair scorer)" == r.headline["system"]
-    assert shipped.details == {"prefilter": load_scorer().prefilter, "cut": load_scorer().cut}
+    assert shipped.details == {"prefilter": load_scorer().prefilter, "cut": load_scorer().cut, "cross_encoder": True}
     assert shipped.schemes["paraphrase"].labels == (0, 1)
     assert "in-sample" in r.notes["split"]  # these 80 pairs are from the part it was fitted on
     bare = r.system("copytrace (bare cosine, PARAPHRASE_THRESHOLD)")
@@ -140,6 +140,8 @@ def test_msrp_run_on_the_sample():
     scorer = r.system("copytrace pair scorer (CV)")
     assert len(scorer.details["per_fold_accuracy"]) == 5
     assert scorer.schemes["paraphrase"].accuracy > always.accuracy
+    # the cross-encoder's held-out logits are for the whole training part under 10 folds, seed 0
+    assert all(s.name != "copytrace pair scorer + cross-encoder (CV)" for s in r.systems)
 
 
 def test_msrp_test_split_is_named_held_out(tmp_path):

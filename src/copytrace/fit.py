@@ -146,7 +146,7 @@ def _evidence_job(job: tuple) -> Evidence:
 
     a, b, paraphrase, model, common_a, common_b = job
     c = compare_prepared(prepare(a, "a", common=common_a), prepare(b, "b", common=common_b),
-                         paraphrase=paraphrase, model=model, verdict_model=_NEUTRAL)
+                         paraphrase=paraphrase, model=model, verdict_model=_NEUTRAL, second_opinion=False)
     assert c.evidence is not None
     return c.evidence
 

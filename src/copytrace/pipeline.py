@@ -163,18 +163,24 @@ def compare_prepared(
     paraphrase: bool = True,
     model: str | None = None,
     verdict_model: str | VerdictModel | None = None,
+    second_opinion: bool = True,
 ) -> Comparison:
-    """:func:`compare` for articles already prepared (the archive passes its common text this way)."""
+    """:func:`compare` for articles already prepared (the archive passes its common text this way).
+
+    ``second_opinion=False`` leaves the paraphrase passages' scores as the pair
+    scorer gave them (for callers that read only the evidence, as training does).
+    """
     da, db, sa, sb = pa.doc, pb.doc, pa.seg, pb.seg
     bp_a, bp_b = pa.skipped, pb.skipped
 
     verbatim = align_verbatim(sa, sb, skip_a=pa.boilerplate, skip_b=pb.boilerplate)
     quotes = align_quotes(sa, sb)
     para = _paraphrases(pa, pb, verbatim, model) if paraphrase else []
-    passages = sorted(verbatim + para, key=lambda p: (p.a.start, p.b.start))
-
     evidence = _evidence(pa, pb, verbatim, para)
     verdict = get_model(verdict_model).judge(evidence)
+    if para and second_opinion:  # the evidence is the pair scorer's; the score shown says whether the meaning was kept
+        para = _second_opinion(para, sa, sb, model)
+    passages = sorted(verbatim + para, key=lambda p: (p.a.start, p.b.start))
 
     units = change_units(sa, sb, passages) if passages else []
     changes = find_changes(sa, sb, units) if units else []
@@ -266,6 +272,18 @@ def _paraphrase_rooms(a: Prepared, b: Prepared, verbatim: list[Passage], model: 
 
     return rooms(a.seg, b.seg, get_screen(model), covered_a=[p.a for p in verbatim],
                 covered_b=[p.b for p in verbatim], skip_a=a.skipped, skip_b=b.skipped)
+
+
+def _second_opinion(para: list[Passage], a: Segmented, b: Segmented, model: str | None) -> list[Passage]:
+    """Paraphrase passages scored as :func:`copytrace.align.cross_encoder.second_opinion` says (default model only)."""
+    from .align.cross_encoder import second_opinion
+    from .align.pair_scorer import load_scorer
+    from .embed import get_encoder
+    from .weights import DEFAULT_MODEL
+
+    if get_encoder(model).name != DEFAULT_MODEL:  # the adapters fit the default model only
+        return para
+    return second_opinion(para, a, b, load_scorer().cut)
 
 
 def _paraphrases(a: Prepared, b: Prepared, verbatim: list[Passage], model: str | None) -> list[Passage]:

@@ -267,26 +267,39 @@ def paraphrase_threshold() -> float:
     return BARE_COSINE_CUT
 
 
-def pair_scorer_rows(pairs, cos: np.ndarray, fold_of: np.ndarray, *, model=None) -> list[SystemResult]:
-    """The shipped pair scorer as it is, and refitted on the training folds and scored on the held-out one."""
+def pair_scorer_rows(pairs, cos: np.ndarray, fold_of: np.ndarray, *, model=None,
+                     held_out_ce: np.ndarray | None = None) -> list[SystemResult]:
+    """The shipped pair scorer as it is, and refitted on the training folds and scored on the held-out one.
+
+    ``held_out_ce``: the cross-encoder's logits held out under the same folds
+    (``training/cross_encoder.py --cv``), for a row of the whole decision held out.
+    """
+    from ..align.cross_encoder import VETO_BELOW, vetoed
     from ..align.pair_scorer import load_scorer
     from ..embed import get_encoder
+    from ..weights import DEFAULT_MODEL
     from . import paraphrase_fit
 
     gold = [p.label for p in pairs]
     X = paraphrase_fit.msrp_features(pairs, cos, static=get_encoder(model).screen)
     shipped = load_scorer()
-    # as compare decides: a pair under the cosine prefilter is never scored
-    said = (cos >= shipped.prefilter) & (shipped.decide(X) >= shipped.cut)
+    # as a comparison shows it: a pair under the cosine prefilter is never scored, and with the
+    # default model the cross-encoder reads again what the scorer accepts without conviction
+    p = np.where(cos >= shipped.prefilter, shipped.decide(X), 0.0)
+    checked = get_encoder(model).name == DEFAULT_MODEL
+    if checked:
+        p = vetoed(p, [(x.a, x.b) for x in pairs], shipped.cut)
+    said = p >= shipped.cut
     cv = paraphrase_fit.cross_validate(X, gold, fold_of)
-    return [
+    rows = [
         SystemResult(
             "copytrace (shipped pair scorer)",
             "the shipped pair scorer (models/paraphrase.json, fitted on the whole MSRP training part) as compare "
-            f"uses it: cosine ≥ {shipped.prefilter} and P(paraphrase) ≥ {shipped.cut}; held out on any other pairs, "
-            "in-sample on the training part",
+            f"uses it: cosine ≥ {shipped.prefilter} and P(paraphrase) ≥ {shipped.cut}"
+            + (f", the cross-encoder (models/cross_encoder.npz) checking P under {VETO_BELOW}" if checked else "")
+            + "; held out on any other pairs, in-sample on the training part",
             {"paraphrase": classification(gold, said.astype(int).tolist(), [0, 1])},
-            {"prefilter": shipped.prefilter, "cut": shipped.cut},
+            {"prefilter": shipped.prefilter, "cut": shipped.cut, "cross_encoder": checked},
         ),
         SystemResult(
             "copytrace pair scorer (CV)",
@@ -297,6 +310,19 @@ def pair_scorer_rows(pairs, cos: np.ndarray, fold_of: np.ndarray, *, model=None)
              "prefilter_held_out_loss": round(float(np.mean(cv.prefilter_loss)), 4)},
         ),
     ]
+    if held_out_ce is not None:
+        p = cv.probability
+        ask = (p >= 0.5) & (p < VETO_BELOW)
+        final = np.where(ask, np.minimum(p, 1 / (1 + np.exp(-held_out_ce))), p) >= 0.5
+        rows.append(SystemResult(
+            "copytrace pair scorer + cross-encoder (CV)",
+            f"the pair scorer refitted on 9 folds, its acceptances under P {VETO_BELOW} checked by a cross-encoder "
+            "trained on the same 9 folds (training/cross_encoder.py --cv; logits stored in models/cross_encoder.npz), "
+            "judged on the 10th",
+            {"paraphrase": classification(gold, final.astype(int).tolist(), [0, 1])},
+            {"asked": round(float(ask.mean()), 4)},
+        ))
+    return rows
 
 
 def sentence_cosines(pairs, *, model=None, batch: int = 256) -> np.ndarray:
@@ -319,6 +345,12 @@ def sentence_cosines(pairs, *, model=None, batch: int = 256) -> np.ndarray:
 
 def evaluate_msrp(path, *, folds=10, seed=0, model=None) -> EvalReport:
     """copytrace's sentence-level paraphrase decision on MSRP: the pair scorer beside cosine ≥ threshold."""
+    import hashlib
+
+    from ..align.cross_encoder import held_out_logits
+    from ..embed import get_encoder
+    from ..weights import DEFAULT_MODEL
+
     started = time.perf_counter()
     pairs = load_msrp(path)
     gold = [p.label for p in pairs]
@@ -326,10 +358,13 @@ def evaluate_msrp(path, *, folds=10, seed=0, model=None) -> EvalReport:
     shipped_cut = paraphrase_threshold()
     fold_of = cal.stratified_folds(gold, folds, seed)
     held_out, cuts = cal.cross_val_threshold(cos, gold, fold_of)
-    shipped, refitted = pair_scorer_rows(pairs, cos, fold_of, model=model)
+    held_out_ce = None
+    if folds == 10 and seed == 0 and get_encoder(model).name == DEFAULT_MODEL:
+        held_out_ce = held_out_logits(hashlib.sha256(_msrp_file(path).read_bytes()).hexdigest())
+    shipped, *refitted = pair_scorer_rows(pairs, cos, fold_of, model=model, held_out_ce=held_out_ce)
     systems = [
         shipped,
-        refitted,
+        *refitted,
         SystemResult(
             "copytrace (bare cosine, PARAPHRASE_THRESHOLD)",
             f"cosine of all-MiniLM-L6-v2 embeddings ≥ {shipped_cut} (the decision before the pair scorer)",
@@ -356,13 +391,18 @@ def evaluate_msrp(path, *, folds=10, seed=0, model=None) -> EvalReport:
     )
 
 
-def _msrp_split(path) -> str:
-    """Which part of MSRP ``path`` holds, by its file name, and what the shipped row means on it."""
+def _msrp_file(path) -> Path:
+    """The file :func:`load_msrp` reads for ``path`` (a folder holds the training part, or another part)."""
     path = Path(path)
-    if path.is_dir():  # the file load_msrp reads there
+    if path.is_dir():
         train = path / "msr_paraphrase_train.txt"
         path = train if train.exists() else min(path.glob("msr_paraphrase_*.txt"))
-    name = path.name
+    return path
+
+
+def _msrp_split(path) -> str:
+    """Which part of MSRP ``path`` holds, by its file name, and what the shipped row means on it."""
+    name = _msrp_file(path).name
     if "test" in name:
         return "test split: the shipped pair scorer never saw these pairs"
     if "train" in name:

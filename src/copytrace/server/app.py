@@ -203,6 +203,12 @@ def _warm_up(index, model: str | None) -> None:
 
     text = "The council approved the new budget on Monday, officials said."
     compare(text, text.replace("Monday", "Tuesday"), model=model)
+    from ..weights import DEFAULT_MODEL
+
+    if model in (None, DEFAULT_MODEL):  # a comparison may ask the cross-encoder about a paraphrase
+        from ..align.cross_encoder import get_cross_encoder
+
+        get_cross_encoder()
     if index is not None:
         index.candidates(text)  # the static document model and the vector index
 
