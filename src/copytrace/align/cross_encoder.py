@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from ..segment import Segmented
 
 from ..copies import build_in_child, cache_dir, write_atomically
-from ..weights import DEFAULT_SHA256, _quiet_transformers, file_sha256, shipped_model_dir, verify_checksum
+from ..weights import DEFAULT_SHA256, quiet_transformers, file_sha256, shipped_model_dir, verify_checksum
 
 ADAPTER = "cross_encoder.npz"
 # The scorer's P under which an accepted pair is asked: 0.5 to 0.75 holds ~22% of MSRP's pairs. Held out
@@ -185,7 +185,7 @@ def build(source: Path | str, target: Path | str) -> None:
 
     source = Path(source)
     verify_checksum(source / "model.safetensors", DEFAULT_SHA256)
-    with _quiet_transformers():
+    with quiet_transformers():
         bert = AutoModel.from_pretrained(str(source)).eval()
     adapter = dict(np.load(_adapter_path()))
     modules = dict(bert.named_modules())
