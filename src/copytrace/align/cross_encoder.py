@@ -25,7 +25,7 @@ the verdict on every development corpus (Clough-Stevenson held out 0.798 to
 0.790, rewrites labelled right 0.940 to 0.927), because MSRP's "not a
 paraphrase" is often exactly the rewrite a reader wants found.
 
-It costs a transformer run per passage asked (~20 ms, both orders, one
+It costs a transformer run per passage asked (20-36 ms, both orders, one
 thread), so the scan, which shows no passages, never asks it, and
 ``compare`` asks only about the passages in the band.
 
