@@ -158,7 +158,7 @@ def build(source: Path | str, target: Path | str) -> None:
         # is for other models: the result is tested, not the advice.
         warnings.simplefilter("ignore")
         logging.getLogger().setLevel(logging.ERROR)
-        torch.onnx.export(_last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "float.onnx"),
+        torch.onnx.export(last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "float.onnx"),
                           input_names=list(INPUTS), output_names=["hidden"],
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
                           opset_version=17, dynamo=False)
@@ -216,7 +216,7 @@ def _smooth(bert, maxima: dict, alpha: float) -> None:
         setattr(bert.get_submodule(parent), attr, Smoothed(layer, scale))
 
 
-def _last_hidden(bert):
+def last_hidden(bert):
     """``bert`` as a module that returns its last hidden states (what mean pooling reads)."""
     import torch
 

@@ -183,6 +183,8 @@ def build(source: Path | str, target: Path | str) -> None:
     import torch
     from transformers import AutoModel
 
+    from ..int8 import last_hidden
+
     source = Path(source)
     verify_checksum(source / "model.safetensors", DEFAULT_SHA256)
     with quiet_transformers():
@@ -196,21 +198,12 @@ def build(source: Path | str, target: Path | str) -> None:
             b = torch.from_numpy(adapter[name + ".lora_B.weight"].astype(np.float32))
             modules[name].weight += LORA_SCALE * (b @ a)
 
-    class LastHidden(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.bert(input_ids=input_ids, attention_mask=attention_mask,
-                             token_type_ids=token_type_ids).last_hidden_state
-
     def write(folder: Path) -> None:
         folder.mkdir()
         example = {k: torch.ones((1, 8), dtype=torch.int64) for k in INPUTS}
         warnings.simplefilter("ignore")  # the tracer's advice is for other models; the result is tested
         logging.getLogger().setLevel(logging.ERROR)
-        torch.onnx.export(LastHidden(), tuple(example[k] for k in INPUTS), str(folder / "model.onnx"),
+        torch.onnx.export(last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "model.onnx"),
                           input_names=list(INPUTS), output_names=["hidden"],
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
                           opset_version=17, dynamo=False)
