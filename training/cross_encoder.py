@@ -130,13 +130,13 @@ def with_scorer(held: np.ndarray, y: np.ndarray, done: np.ndarray) -> str:
     """Held-out figures of the decision compare makes: the pair scorer, the cross-encoder's veto under it."""
     from sklearn.metrics import f1_score
 
-    from copytrace.align.cross_encoder import VETO_BELOW
+    from copytrace.align.cross_encoder import VETO_BELOW, asked
 
     sys.path.insert(0, str(ROOT / "training"))
     import paraphrase  # the pair scorer's CV, same folds
 
     p = paraphrase.train()[0].probability
-    ask = (p >= 0.5) & (p < VETO_BELOW)
+    ask = asked(p, 0.5)
     final = np.where(ask, np.minimum(p, 1 / (1 + np.exp(-np.nan_to_num(held)))), p) >= 0.5
     before = p >= 0.5
     per_fold = [np.mean(final[f] == y[f]) for f in (np.asarray(stratified_folds(y.tolist(), 10, 0)) == k for k in range(10))

@@ -37,6 +37,22 @@ def build_in_child(module: str, source: Path, target: Path, marker: str) -> str 
     return (done.stderr.strip().splitlines() or ["no output"])[-1][:200]
 
 
+def built(module: str, source: Path, target: Path, marker: str, *, building: str, instead: str) -> bool:
+    """Whether ``target/marker`` exists, built first by :func:`build_in_child` when it does not.
+
+    ``building`` is said on stderr before a build, ``instead`` (what copytrace
+    does without the copy) with the reason when the build fails.
+    """
+    if (target / marker).exists():
+        return True
+    print(f"copytrace: {building}", file=sys.stderr)
+    failed = build_in_child(module, source, target, marker)
+    if failed is not None:
+        print(f"copytrace: {instead} ({failed})", file=sys.stderr)
+        return False
+    return True
+
+
 def write_atomically(target: Path, marker: str, write: Callable[[Path], None]) -> None:
     """``write(folder)`` into a temporary folder beside ``target``, then move it into place.
 

@@ -47,7 +47,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .copies import build_in_child, cache_dir, write_atomically
+from .copies import built, cache_dir, write_atomically
 from .weights import DEFAULT_SHA256, load_sentence_transformer, shipped_model_dir
 
 RECIPE = "sq80-pc-rr-1"  # SmoothQuant alpha 0.8, per-channel 7-bit weights; bump when the build changes
@@ -131,12 +131,10 @@ def _load_or_build(source: Path, target: Path) -> Int8Model | None:
     except ImportError:
         print("copytrace: onnxruntime is not installed; the sentence model runs in float32 (~2x slower)", file=sys.stderr)
         return None
-    if not (target / "model.onnx").exists():
-        print(f"copytrace: building an int8 copy of the sentence model into {target} (once: ~45 s)", file=sys.stderr)
-        failed = build_in_child("copytrace.int8", source, target, "model.onnx")
-        if failed is not None:
-            print(f"copytrace: the int8 build failed, the sentence model runs in float32 ({failed})", file=sys.stderr)
-            return None
+    if not built("copytrace.int8", source, target, "model.onnx",
+                 building=f"building an int8 copy of the sentence model into {target} (once: ~45 s)",
+                 instead="the int8 build failed, the sentence model runs in float32"):
+        return None
     return Int8Model(target, source)
 
 

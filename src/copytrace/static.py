@@ -29,7 +29,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .copies import build_in_child, cache_dir, write_atomically
+from .copies import built, cache_dir, write_atomically
 from .weights import DEFAULT_SHA256, file_sha256, shipped_model_dir
 
 DIMS = 256
@@ -164,12 +164,11 @@ def _load_or_distil(source: Path, target: Path) -> StaticEncoder | None:
         from model2vec import StaticModel
     except ImportError:
         return None
-    if not (target / "model.safetensors").exists():
-        print(f"copytrace: distilling a static copy of the sentence model into {target} (once: 15 s on a quiet machine, minutes on a busy one)", file=sys.stderr)
-        failed = build_in_child("copytrace.static", source, target, "model.safetensors")
-        if failed is not None:
-            print(f"copytrace: distillation failed, using the transformer alone ({failed})", file=sys.stderr)
-            return None
+    if not built("copytrace.static", source, target, "model.safetensors",
+                 building=f"distilling a static copy of the sentence model into {target} "
+                          "(once: 15 s on a quiet machine, minutes on a busy one)",
+                 instead="distillation failed, using the transformer alone"):
+        return None
     return StaticEncoder(StaticModel.from_pretrained(str(target)), target)
 
 

@@ -57,7 +57,7 @@ from ..types import Passage
 if TYPE_CHECKING:
     from ..segment import Segmented
 
-from ..copies import build_in_child, cache_dir, write_atomically
+from ..copies import built, cache_dir, write_atomically
 from ..weights import DEFAULT_SHA256, quiet_transformers, file_sha256, shipped_model_dir, verify_checksum
 
 ADAPTER = "cross_encoder.npz"
@@ -169,12 +169,10 @@ def _load_or_build() -> CrossEncoder | None:
         print("copytrace: onnxruntime is not installed; the pair scorer decides paraphrases alone", file=sys.stderr)
         return None
     target = model_dir()
-    if not (target / "model.onnx").exists():
-        print(f"copytrace: building the paraphrase cross-encoder into {target} (once: ~20 s)", file=sys.stderr)
-        failed = build_in_child("copytrace.align.cross_encoder", source, target, "model.onnx")
-        if failed is not None:
-            print(f"copytrace: the cross-encoder build failed, the pair scorer decides alone ({failed})", file=sys.stderr)
-            return None
+    if not built("copytrace.align.cross_encoder", source, target, "model.onnx",
+                 building=f"building the paraphrase cross-encoder into {target} (once: ~20 s)",
+                 instead="the cross-encoder build failed, the pair scorer's probability stands"):
+        return None
     return CrossEncoder(target, source, *_head())
 
 
@@ -220,6 +218,11 @@ def held_out_logits(data_sha256: str) -> np.ndarray | None:
     return stored["held_out_logits"].astype(float)
 
 
+def asked(scorer_probability: np.ndarray, cut: float) -> np.ndarray:
+    """Which pairs the cross-encoder reads again: those the scorer accepts under :data:`VETO_BELOW`."""
+    return (scorer_probability >= cut) & (scorer_probability < VETO_BELOW)
+
+
 def vetoed(scorer_probability, texts: Sequence[tuple[str, str]], cut: float) -> np.ndarray:
     """The probabilities with the cross-encoder's second opinion applied (see the module's docstring).
 
@@ -228,7 +231,7 @@ def vetoed(scorer_probability, texts: Sequence[tuple[str, str]], cut: float) -> 
     former are run.
     """
     p = np.asarray(scorer_probability, dtype=float).copy()
-    ask = np.flatnonzero((p >= cut) & (p < VETO_BELOW))
+    ask = np.flatnonzero(asked(p, cut))
     ce = get_cross_encoder() if len(ask) else None
     if ce is not None:
         p[ask] = np.minimum(p[ask], ce.probability([texts[k] for k in ask]))

@@ -274,7 +274,7 @@ def pair_scorer_rows(pairs, cos: np.ndarray, fold_of: np.ndarray, *, model=None,
     ``held_out_ce``: the cross-encoder's logits held out under the same folds
     (``training/cross_encoder.py --cv``), for a row of the whole decision held out.
     """
-    from ..align.cross_encoder import VETO_BELOW, vetoed
+    from ..align.cross_encoder import VETO_BELOW, asked, vetoed
     from ..align.pair_scorer import load_scorer
     from ..embed import get_encoder
     from ..weights import DEFAULT_MODEL
@@ -312,7 +312,7 @@ def pair_scorer_rows(pairs, cos: np.ndarray, fold_of: np.ndarray, *, model=None,
     ]
     if held_out_ce is not None:
         p = cv.probability
-        ask = (p >= 0.5) & (p < VETO_BELOW)
+        ask = asked(p, 0.5)  # the refitted scorer's cut, as in its own row
         final = np.where(ask, np.minimum(p, 1 / (1 + np.exp(-held_out_ce))), p) >= 0.5
         rows.append(SystemResult(
             "copytrace pair scorer + cross-encoder (CV)",
