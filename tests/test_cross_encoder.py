@@ -26,6 +26,15 @@ def test_the_adapters_are_merged_right(ce):
     assert np.mean((p >= 0.5) == np.array([x.label == 1 for x in pairs])) >= 0.8
 
 
+def test_the_copy_runs_every_encoder_layer_in_int8(ce):
+    # Built by the sentence model's recipe (int8.quantised_export): each of the six layers'
+    # six Linears (query, key, value, attention output, intermediate, output) multiplies in int8.
+    onnx = pytest.importorskip("onnx")
+    ops = [node.op_type for node in onnx.load(str(ce.path / "model.onnx")).graph.node]
+    assert ops.count("MatMulInteger") == 36
+    assert "int8" in ce.path.name
+
+
 def test_a_pairs_probability_is_the_same_in_either_order_and_in_any_company(ce):
     a = "Shares of the company fell 4 percent after it cut its forecast."
     b = "The company's shares dropped 4 percent once it lowered its outlook."

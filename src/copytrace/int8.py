@@ -140,31 +140,33 @@ def _load_or_build(source: Path, target: Path) -> Int8Model | None:
 
 def build(source: Path | str, target: Path | str) -> None:
     """Calibrate, smooth, export and quantise the model at ``source`` into ``target``, atomically."""
+    model = load_sentence_transformer(str(source), str(source))
+    bert, tokenizer = model[0].auto_model.eval(), model.tokenizer
+    write_atomically(Path(target), "model.onnx", lambda folder: quantised_export(bert, tokenizer, folder))
+
+
+def quantised_export(bert, tokenizer, folder: Path) -> None:
+    """Smooth ``bert`` (in place) on the calibration sentences, export it to ONNX and quantise it
+    into ``folder/model.onnx``: the recipe above, shared with the cross-encoder's copy."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    model = load_sentence_transformer(str(source), str(source))
-    bert, tokenizer = model[0].auto_model.eval(), model.tokenizer
     lines = (line.strip() for line in CALIBRATION.read_text(encoding="utf-8").splitlines())
     sentences = [line for line in lines if line and not line.startswith("#")]
     _smooth(bert, _input_maxima(bert, tokenizer, sentences), ALPHA)
-
-    def write(folder: Path) -> None:
-        folder.mkdir()
-        example = tokenizer(["An example sentence."], return_tensors="pt")
-        # The tracer's and the quantiser's advice (TracerWarning, "consider pre-processing")
-        # is for other models: the result is tested, not the advice.
-        warnings.simplefilter("ignore")
-        logging.getLogger().setLevel(logging.ERROR)
-        torch.onnx.export(last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "float.onnx"),
-                          input_names=list(INPUTS), output_names=["hidden"],
-                          dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
-                          opset_version=17, dynamo=False)
-        quantize_dynamic(str(folder / "float.onnx"), str(folder / "model.onnx"), weight_type=QuantType.QInt8,
-                         per_channel=True, reduce_range=True)
-        (folder / "float.onnx").unlink()
-
-    write_atomically(Path(target), "model.onnx", write)
+    folder.mkdir()
+    example = tokenizer(["An example sentence."], return_tensors="pt")
+    # The tracer's and the quantiser's advice (TracerWarning, "consider pre-processing")
+    # is for other models: the result is tested, not the advice.
+    warnings.simplefilter("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    torch.onnx.export(last_hidden(bert), tuple(example[k] for k in INPUTS), str(folder / "float.onnx"),
+                      input_names=list(INPUTS), output_names=["hidden"],
+                      dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "hidden")},
+                      opset_version=17, dynamo=False)
+    quantize_dynamic(str(folder / "float.onnx"), str(folder / "model.onnx"), weight_type=QuantType.QInt8,
+                     per_channel=True, reduce_range=True)
+    (folder / "float.onnx").unlink()
 
 
 def _input_maxima(bert, tokenizer, sentences: list[str]) -> dict:
