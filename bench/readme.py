@@ -188,11 +188,12 @@ def quality_table(reports: dict[str, dict], verdict: dict | None = None, results
 
 
 def scan_quality_table(result: dict, when: str | None) -> str:
-    """The default scan's pairs on two generated corpora made two ways (bench/scan_quality.py)."""
+    """The default scan's pairs on generated corpora made two ways (bench/scan_quality.py)."""
     lines = [
-        f"The default scan (`copytrace scan`, 2 processes) on two corpora made two different ways, template "
+        f"The default scan (`copytrace scan`, 2 processes) on {len(result['corpora'])} corpora made two different ways "
+        f"(BBC articles; grammar wire reports, with earnings tables in `tables`), template "
         f"families and shared site furniture included, none of which counts as reuse (`python bench/scan_quality.py`, "
-        f"measured {when}); the worse figure is the one to quote: precision {_fmt(result['worse_precision'])}, "
+        f"measured {when}); the worst figure is the one to quote: precision {_fmt(result['worse_precision'])}, "
         f"recall {_fmt(result['worse_recall'])}.",
         "",
         "| corpus | articles | planted pairs | pairs found | pair precision | pair recall | recall by kind | wrong pairs by cause |",

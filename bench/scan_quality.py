@@ -1,10 +1,10 @@
 """Pair precision and recall of the default scan on corpora that hold what real news holds.
 
-    python bench/scan_quality.py            # two corpora of 3,000 articles
+    python bench/scan_quality.py            # the BBC corpus of 3,000 articles, the wire ones of 1,000
     python bench/scan_quality.py --quick    # 1,000 articles each
 
-Two corpora, made two different ways (a figure from one generated corpus is a
-hypothesis; the README reports the worse of the two):
+Three corpora, made two different ways (a figure from one generated corpus is a
+hypothesis; the README reports the worst of them):
 
 - ``bbc``: ``synthetic.generate`` from the BBC articles — planted exact
   copies, near copies, rewrites, shortened copies and excerpts (a few paragraphs inside an
@@ -14,7 +14,11 @@ hypothesis; the README reports the worse of the two):
 - ``wire``: ``synthetic.generate.generate_wire`` — 1,000 grammar wire reports
   only, almost every one sharing its frames with hundreds of others, some
   copied (exactly, nearly, rewritten or shortened; every pair of a template family is a candidate, so this corpus is
-  kept small: 56k candidate pairs).
+  kept small: 56k candidate pairs);
+- ``tables``: the same with earnings reports filed as tables among the
+  families (``generate_wire(tables=True)``: "Shr 23 cts vs 19 cts", a row to
+  a line, as a fifth of a real newswire corpus is), whose copies run the rows
+  together or drop some.
 
 Each runs through the default full scan (``copytrace.scan``, 2 processes). A
 found pair is right when both articles belong to one planted family; template
@@ -50,7 +54,8 @@ def corpora(n: int, seed: int = 0):
         bbc = generate(sources, families=families, background=n - len(bbc.records), seed=seed)
     # Every wire report shares its frames with a sixth of the corpus, so every pair of a family
     # is a candidate (56k at 1,000 reports, growing with the square): kept at 1,000.
-    return {"bbc": bbc, "wire": generate_wire(min(n, WIRE_SIZE), seed=seed)}
+    return {"bbc": bbc, "wire": generate_wire(min(n, WIRE_SIZE), seed=seed),
+            "tables": generate_wire(min(n, WIRE_SIZE), seed=seed, tables=True)}
 
 
 def measure(corpus, work: Path) -> dict:

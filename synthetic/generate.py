@@ -40,7 +40,7 @@ import numpy as np
 
 from .edits import OUTLETS, cut_copy, distinct, near_copy, read_sources, rewrite
 from .labelled import labelled_pairs
-from .templates import FAMILIES, furniture_blocks, furnish, name_pool, template_twin, wire_report
+from .templates import FAMILIES, TABLES, furniture_blocks, furnish, name_pool, template_twin, wire_report
 
 KINDS = ("exact", "near", "rewrite")
 PLANTED_KINDS = KINDS + ("cut", "excerpt")
@@ -434,7 +434,7 @@ WIRE_OUTLETS = ("Global Feed", "Press Digest", "Metro Wire", "Market Herald", "C
 
 
 def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[int, int] = (1, 3),
-                  furniture: float = 0.2) -> GeneratedCorpus:
+                  furniture: float = 0.2, tables: bool = False) -> GeneratedCorpus:
     """A second scan corpus, made another way: ``n`` wire reports from the grammar, some copied.
 
     A figure measured on one generated corpus is a hypothesis; this one checks
@@ -443,11 +443,13 @@ def generate_wire(n: int, seed: int = 0, *, origins: float = 0.1, copies: tuple[
     in one template group (not reuse); an ``origins`` share of the reports is
     copied by other outlets (exact, near, rewrite, cut from the bottom, in turn), and those copies
     are the planted pairs; a ``furniture`` share carries a furniture block.
+    With ``tables``, the families filed as tables (``templates.TABLES``: earnings
+    reports, a row to a line) take their turn among the others.
     """
 
     rng = random.Random(f"wire/{seed}")
     base = datetime(2024, 1, 1, tzinfo=timezone.utc)
-    names = sorted(FAMILIES)
+    names = sorted(FAMILIES) + (sorted(TABLES) if tables else [])
     records: list[dict] = []
     pairs: list[tuple[str, str, str]] = []
     clusters: list[list[str]] = []

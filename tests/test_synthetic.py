@@ -172,6 +172,16 @@ def test_two_grammar_reports_share_frames_but_no_figure(family):
         assert len(lowercase_words(first_a) & lowercase_words(first_b)) >= 0.7 * len(lowercase_words(first_a))
 
 
+def test_earnings_tables_are_rows_of_figures_and_join_the_wire_corpus_only_when_asked():
+    rng = random.Random("tables")
+    a, b = template_pair("earnings", rng)
+    assert numbers(a).isdisjoint(numbers(b))
+    assert all(row.split()[0] in ("Shr", "Net", "Revs", "Avg", "Nine", "Note:") for row in paragraphs(a)[1:])
+    plain, tabled = generate_wire(300, seed=2, furniture=0), generate_wire(300, seed=2, furniture=0, tables=True)
+    assert not any("Shr " in r["text"] for r in plain.records)
+    assert sum("Shr " in r["text"] for r in tabled.records) > 300 // (len(FAMILIES) + 2)
+
+
 def test_the_wire_corpus_is_templates_with_planted_copies():
     corpus = generate_wire(600, seed=1, furniture=0)
     by_id = {r["id"]: r for r in corpus.records}

@@ -201,10 +201,21 @@ def name_agreement(a: Segmented, b: Segmented, passages: Sequence[Passage], skip
     are the caller's to skip: a rewrite adds them.
     """
     differ = total = 0
-    for na, nb in _passage_names(a, b, passages, skip_a, skip_b):
-        differ += len(na ^ nb)
+    for (na, wa), (nb, wb) in _passage_names(a, b, passages, skip_a, skip_b):
+        differ += len(_one_side_only(na, wa, nb, wb))
         total += len(na | nb)
     return differ, total
+
+
+def _one_side_only(na: set[str], wa: set[str], nb: set[str], wb: set[str]) -> set[str]:
+    """The names of one side whose word the other side's stretch does not hold at all.
+
+    Capitalisation marks a name only inside a sentence: "Net" opens a line of
+    an earnings table and sits mid-sentence in a copy that ran the lines
+    together, and "Bayes" opens one text's sentence and not the other's. A
+    name is missing from the other side only when its word is.
+    """
+    return (na - wb) | (nb - wa)
 
 
 def changed_dates(a: Segmented, b: Segmented, verbatim: Sequence[Passage], skip_a: Sequence[Span] = (),
@@ -219,11 +230,12 @@ def changed_dates(a: Segmented, b: Segmented, verbatim: Sequence[Passage], skip_
     sentence model's passages cannot change the count, so a scan can settle
     a pair before it runs.
     """
-    return sum(len({w for w in na ^ nb if w in _MONTHS}) for na, nb in _passage_names(a, b, verbatim, skip_a, skip_b))
+    return sum(len({w for w in _one_side_only(na, wa, nb, wb) if w in _MONTHS})
+               for (na, wa), (nb, wb) in _passage_names(a, b, verbatim, skip_a, skip_b))
 
 
 def _passage_names(a: Segmented, b: Segmented, passages: Sequence[Passage], skip_a: Sequence[Span],
-                   skip_b: Sequence[Span]) -> Iterable[tuple[set[str], set[str]]]:
+                   skip_b: Sequence[Span]) -> Iterable[tuple[tuple[set[str], set[str]], tuple[set[str], set[str]]]]:
     """Each passage's :func:`_names` on both sides."""
     if not passages:
         return
@@ -232,18 +244,18 @@ def _passage_names(a: Segmented, b: Segmented, passages: Sequence[Passage], skip
         yield _names(a, p.a, skipped_a), _names(b, p.b, skipped_b)
 
 
-def _names(seg: Segmented, span: Span, skipped: np.ndarray) -> set[str]:
-    """The names of ``span`` and its margin, the margin kept inside the sentences ``span`` touches:
-    a rewrite reorders sentences, and the next one's names are not this passage's."""
+def _names(seg: Segmented, span: Span, skipped: np.ndarray) -> tuple[set[str], set[str]]:
+    """The names of ``span`` and its margin, the margin kept inside the sentences ``span`` touches
+    (a rewrite reorders sentences, and the next one's names are not this passage's), and every word there."""
     first, end = _word_range(seg, span)
     if first >= end:
-        return set()
+        return set(), set()
     sentence_of = seg.sentence_of
     inside = range(sentence_of[first], sentence_of[end - 1] + 1)
     lo, hi = max(first - FACT_MARGIN, 0), min(end + FACT_MARGIN, len(sentence_of))
     words, capitalised = seg.words, seg.capitalised
-    return {words[i] for i in range(lo, hi)
-            if capitalised[i] and not skipped[i] and sentence_of[i] in inside and words[i] not in _NOT_NAMES}
+    window = [i for i in range(lo, hi) if not skipped[i] and sentence_of[i] in inside]
+    return {words[i] for i in window if capitalised[i] and words[i] not in _NOT_NAMES}, {words[i] for i in window}
 
 
 def story_names(seg: Segmented, skip: Sequence[Span] = ()) -> frozenset[str]:
