@@ -53,7 +53,7 @@ def file_sha256(path: Path) -> str:
 
 
 @contextmanager
-def quiet_transformers():
+def _quiet_transformers():
     """No weight-loading bar or load report: a CLI user sees only copytrace's own output."""
     from transformers.utils import logging as tlog
 
@@ -76,7 +76,7 @@ def load_sentence_transformer(path_or_name: str, name: str):
     from sentence_transformers import SentenceTransformer
 
     try:
-        with quiet_transformers():
+        with _quiet_transformers():
             return SentenceTransformer(path_or_name, device="cpu", local_files_only=True)
     except Exception as exc:  # hub/transformers raise many types; the user needs one line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

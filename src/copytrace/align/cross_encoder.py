@@ -59,7 +59,8 @@ if TYPE_CHECKING:
     from ..segment import Segmented
 
 from ..copies import built, cache_dir, write_atomically
-from ..weights import DEFAULT_SHA256, quiet_transformers, file_sha256, shipped_model_dir, verify_checksum
+from ..int8 import RECIPE, quantised_export
+from ..weights import DEFAULT_SHA256, file_sha256, load_sentence_transformer, shipped_model_dir, verify_checksum
 
 ADAPTER = "cross_encoder.npz"
 # The scorer's P under which an accepted pair is asked: 0.5 to 0.75 holds ~22% of MSRP's pairs. Held out
@@ -149,8 +150,6 @@ def get_cross_encoder() -> CrossEncoder | None:
 
 def model_dir() -> Path:
     """Where the merged int8 model for these adapters, this recipe and these base weights lives."""
-    from ..int8 import RECIPE
-
     return cache_dir() / f"cross-encoder-{file_sha256(_adapter_path())[:16]}-int8-{RECIPE}-{DEFAULT_SHA256[:32]}"
 
 
@@ -183,15 +182,11 @@ def _load_or_build() -> CrossEncoder | None:
 def build(source: Path | str, target: Path | str) -> None:
     """Merge the adapters into the base model at ``source`` and write its int8 ONNX copy in ``target``, atomically."""
     import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    from ..int8 import quantised_export
 
     source = Path(source)
     verify_checksum(source / "model.safetensors", DEFAULT_SHA256)
-    with quiet_transformers():
-        bert = AutoModel.from_pretrained(str(source)).eval()
-        tokenizer = AutoTokenizer.from_pretrained(str(source))
+    model = load_sentence_transformer(str(source), str(source))
+    bert, tokenizer = model[0].auto_model.eval(), model.tokenizer
     adapter = dict(np.load(_adapter_path()))
     modules = dict(bert.named_modules())
     with torch.no_grad():
